@@ -1,0 +1,37 @@
+# Sourced by the launcher, scripts/test and .ci/run: sets JAVA_HOME to a JDK >= 22.
+# Order: $JAVA_HOME when it is >= 22, else the newest JDK >= 22 under /usr/lib/jvm.
+# Prints one clear line and returns 3 when there is none.
+
+kcp_java_major() {
+    # $1: a java binary; prints its feature version (17, 22, 25, ...) or nothing.
+    local v
+    v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+    case "$v" in 1.*) v=${v#1.} ;; esac
+    printf '%s' "${v%%.*}"
+}
+
+kcp_find_jdk() {
+    local minimum=22 best="" best_major=0 dir major
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        major=$(kcp_java_major "$JAVA_HOME/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge "$minimum" ]; then
+            export JAVA_HOME
+            return 0
+        fi
+    fi
+    for dir in /usr/lib/jvm/*/; do
+        dir=${dir%/}
+        [ -x "$dir/bin/javac" ] || continue
+        [ -L "$dir" ] && continue
+        major=$(kcp_java_major "$dir/bin/java")
+        [ -n "$major" ] || continue
+        if [ "$major" -ge "$minimum" ] && [ "$major" -gt "$best_major" ]; then
+            best=$dir best_major=$major
+        fi
+    done
+    if [ -z "$best" ]; then
+        echo "kvmclock-probe: needs a JDK >= $minimum (JAVA_HOME=${JAVA_HOME:-unset} and /usr/lib/jvm have none); install one, e.g. Temurin 25 (apt package temurin-25-jdk), or set JAVA_HOME" >&2
+        return 3
+    fi
+    export JAVA_HOME=$best
+}

@@ -1,0 +1,41 @@
+package kvmclockprobe.host;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a kernel developer needs to know about a host before trusting any clock result,
+ * measured on this run.
+ *
+ * @param kernelRelease      {@code uname -r}
+ * @param kvmApiVersion      {@code KVM_GET_API_VERSION}
+ * @param clocksource        the host's current clocksource (master-clock mode needs {@code tsc})
+ * @param tscKhz             {@code KVM_GET_TSC_KHZ} of a fresh vCPU
+ * @param caps               capability name (lower case, without {@code KVM_CAP_}) → {@code KVM_CHECK_EXTENSION} value
+ * @param xenHvmFlags        {@code KVM_CAP_XEN_HVM}'s bits decoded by name
+ * @param adjustClockFlags   {@code KVM_CAP_ADJUST_CLOCK}'s bits decoded by name
+ * @param masterClockBeforeRun {@code KVM_CLOCK_TSC_STABLE} in {@code KVM_GET_CLOCK} before any vCPU ran
+ * @param masterClock        {@code KVM_CLOCK_TSC_STABLE} after a vCPU of a fresh VM ran to HLT
+ * @param vcpuTscOffsetAttr  whether {@code KVM_VCPU_TSC_CTRL}/{@code KVM_VCPU_TSC_OFFSET} exists
+ * @param tscOffsetWritable  whether a written TSC offset reads back (null when the attribute is absent);
+ *                           false on nested backends that pin the offset
+ */
+public record HostFacts(
+        String kernelRelease,
+        int kvmApiVersion,
+        String clocksource,
+        long tscKhz,
+        Map<String, Integer> caps,
+        List<String> xenHvmFlags,
+        List<String> adjustClockFlags,
+        boolean masterClockBeforeRun,
+        boolean masterClock,
+        boolean vcpuTscOffsetAttr,
+        Boolean tscOffsetWritable) {
+
+    public int cap(String name) {
+        Integer v = caps.get(name);
+        if (v == null) throw new IllegalArgumentException("capability not probed: " + name);
+        return v;
+    }
+}

@@ -1,0 +1,125 @@
+package kvmclockprobe.kvm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+import kvmclockprobe.bindings.kvm_cpuid2;
+import kvmclockprobe.bindings.kvm_cpuid_entry2;
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.bindings.kvm_msr_list;
+import kvmclockprobe.bindings.libc_h;
+import kvmclockprobe.sys.Libc;
+import kvmclockprobe.sys.SyscallException;
+
+/**
+ * The KVM system handle ({@code /dev/kvm}): capability queries and VM creation. Owns the
+ * descriptor; VMs it creates own theirs and may outlive it.
+ */
+public final class Kvm implements AutoCloseable {
+    /** Where KVM lives unless told otherwise. */
+    public static final Path DEFAULT_PATH = Path.of("/dev/kvm");
+
+    private final FileDescriptor fd;
+    private final Path path;
+
+    private Kvm(int fd, Path path) {
+        this.fd = new FileDescriptor(fd, path.toString());
+        this.path = path;
+    }
+
+    /** Opens {@code /dev/kvm} read/write. */
+    public static Kvm open() {
+        return open(DEFAULT_PATH);
+    }
+
+    /**
+     * Opens the KVM device at {@code path} and checks its API version.
+     *
+     * @throws KvmUnavailableException when it is missing, not accessible, or not a KVM device
+     */
+    public static Kvm open(Path path) {
+        int fd;
+        try {
+            fd = Libc.open(path.toString(), libc_h.O_RDWR | libc_h.O_CLOEXEC);
+        } catch (SyscallException e) {
+            throw KvmUnavailableException.openFailed(path, e);
+        }
+        Kvm kvm = new Kvm(fd, path);
+        try {
+            int version = kvm.apiVersion();
+            if (version != kvm_h.KVM_API_VERSION) {
+                throw new IllegalStateException("KVM API version " + version + ", this probe speaks "
+                        + kvm_h.KVM_API_VERSION);
+            }
+        } catch (RuntimeException e) {
+            kvm.close();
+            throw KvmUnavailableException.notKvm(path, e);
+        }
+        return kvm;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** {@code KVM_GET_API_VERSION}. */
+    public int apiVersion() {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_API_VERSION, 0L, "KVM_GET_API_VERSION");
+    }
+
+    /** {@code KVM_CHECK_EXTENSION} on the system descriptor: 0 when unsupported, else a cap-specific value. */
+    public int checkExtension(int capability) {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION");
+    }
+
+    /** {@code KVM_GET_VCPU_MMAP_SIZE}: bytes to map of each vCPU's {@code kvm_run}. */
+    public int vcpuMmapSize() {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_VCPU_MMAP_SIZE, 0L, "KVM_GET_VCPU_MMAP_SIZE");
+    }
+
+    /**
+     * {@code KVM_GET_SUPPORTED_CPUID}: a {@code kvm_cpuid2} with its entries, allocated in {@code arena}.
+     */
+    public MemorySegment supportedCpuid(Arena arena) {
+        for (int capacity = 64; ; capacity *= 2) {
+            MemorySegment cpuid = arena.allocate(kvm_cpuid2.sizeof() + capacity * kvm_cpuid_entry2.sizeof(), 8);
+            kvm_cpuid2.nent(cpuid, capacity);
+            int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_GET_SUPPORTED_CPUID, cpuid);
+            if (rc >= 0) return cpuid;
+            if (-rc != libc_h.E2BIG || capacity >= 4096) {
+                throw new SyscallException("KVM_GET_SUPPORTED_CPUID", -rc);
+            }
+        }
+    }
+
+    /** {@code KVM_GET_MSR_INDEX_LIST}: the MSRs KVM saves and restores for a vCPU. */
+    public int[] msrIndexList() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (int capacity = 256; ; capacity *= 2) {
+                MemorySegment list = arena.allocate(kvm_msr_list.sizeof() + 4L * capacity, 8);
+                kvm_msr_list.nmsrs(list, capacity);
+                int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_GET_MSR_INDEX_LIST, list);
+                if (rc >= 0) {
+                    int[] indices = new int[kvm_msr_list.nmsrs(list)];
+                    for (int i = 0; i < indices.length; i++) indices[i] = kvm_msr_list.indices(list, i);
+                    return indices;
+                }
+                if (-rc != libc_h.E2BIG || capacity >= 65536) {
+                    throw new SyscallException("KVM_GET_MSR_INDEX_LIST", -rc);
+                }
+            }
+        }
+    }
+
+    /** {@code KVM_CREATE_VM} with the default machine type. */
+    public Vm createVm() {
+        int vmFd = Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_VM, 0L, "KVM_CREATE_VM");
+        return new Vm(vmFd, vcpuMmapSize());
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+}

@@ -1,0 +1,285 @@
+package kvmclockprobe.kvm;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import kvmclockprobe.bindings.kvm_device_attr;
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.bindings.kvm_msr_entry;
+import kvmclockprobe.bindings.kvm_msrs;
+import kvmclockprobe.bindings.kvm_regs;
+import kvmclockprobe.bindings.kvm_run;
+import kvmclockprobe.bindings.kvm_signal_mask;
+import kvmclockprobe.bindings.kvm_sregs;
+import kvmclockprobe.bindings.kvm_xen_vcpu_attr;
+import kvmclockprobe.bindings.libc_h;
+import kvmclockprobe.sys.Libc;
+import kvmclockprobe.sys.SyscallException;
+
+/**
+ * A vCPU: owns its descriptor and its mapped {@code kvm_run}. One thread runs it; any thread
+ * may {@link #kick()} it out of {@code KVM_RUN}.
+ *
+ * <p>Kicking uses the scheme QEMU and kvmtool use: the running thread keeps {@link #KICK_SIGNAL}
+ * blocked, and {@code KVM_SET_SIGNAL_MASK} unblocks it only while inside {@code KVM_RUN}. A kick
+ * that arrives outside {@code KVM_RUN} stays pending and makes the next {@code KVM_RUN} return
+ * at once, so no kick is lost and no signal handler ever runs in the JVM.
+ */
+public final class Vcpu implements AutoCloseable {
+    /** The signal that kicks a vCPU thread out of {@code KVM_RUN}. */
+    public static final int KICK_SIGNAL = libc_h.SIGUSR1;
+
+    private final int id;
+    private final FileDescriptor fd;
+    private MemorySegment run;
+    private volatile Thread runner;
+    private volatile int runnerTid;
+
+    Vcpu(int id, int fd, int mmapSize) {
+        this.id = id;
+        this.fd = new FileDescriptor(fd, "vCPU " + id);
+        this.run = Libc.mmap(mmapSize, libc_h.PROT_READ | libc_h.PROT_WRITE, libc_h.MAP_SHARED, fd,
+                "kvm_run of vCPU " + id);
+        setSignalMaskEmpty();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    private MemorySegment kvmRun() {
+        MemorySegment r = run;
+        if (r == null) throw new IllegalStateException("vCPU " + id + " is closed");
+        return r;
+    }
+
+    /** {@code KVM_SET_SIGNAL_MASK} with no signal blocked: the mask in force inside {@code KVM_RUN}. */
+    private void setSignalMaskEmpty() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(kvm_signal_mask.sizeof() + 8, 8);
+            kvm_signal_mask.len(mask, 8);
+            Libc.ioctl(fd.get(), kvm_h.KVM_SET_SIGNAL_MASK, mask, "KVM_SET_SIGNAL_MASK");
+        }
+    }
+
+    /**
+     * {@code KVM_RUN}: enters the guest until the next exit and returns it decoded.
+     * Returns {@link VcpuExit.Interrupted} when {@link #kick()} ended the run.
+     */
+    public VcpuExit run() {
+        if (runner != Thread.currentThread()) adoptCallingThread();
+        MemorySegment r = kvmRun();
+        int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_RUN, 0L);
+        if (rc < 0) {
+            if (-rc == libc_h.EINTR || -rc == libc_h.EAGAIN) {
+                Libc.consumePendingSignal(KICK_SIGNAL);
+                kvm_run.immediate_exit(r, (byte) 0);
+                return new VcpuExit.Interrupted();
+            }
+            throw new SyscallException("KVM_RUN", -rc, "vCPU " + id);
+        }
+        return decodeExit(r);
+    }
+
+    private void adoptCallingThread() {
+        Libc.blockSignal(KICK_SIGNAL);
+        runnerTid = Libc.gettid();
+        runner = Thread.currentThread();
+    }
+
+    /** Makes the current or next {@code KVM_RUN} of this vCPU return {@link VcpuExit.Interrupted}. */
+    public void kick() {
+        MemorySegment r = run;
+        if (r == null) return;
+        kvm_run.immediate_exit(r, (byte) 1);
+        int tid = runnerTid;
+        if (tid != 0) Libc.tgkill(tid, KICK_SIGNAL);
+    }
+
+    private static VcpuExit decodeExit(MemorySegment r) {
+        int reason = kvm_run.exit_reason(r);
+        return switch (reason) {
+            case kvm_h.KVM_EXIT_IO -> {
+                int size = Byte.toUnsignedInt(kvm_run.io_size(r));
+                long offset = kvm_run.io_data_offset(r);
+                long value = switch (size) {
+                    case 1 -> Byte.toUnsignedLong(r.get(JAVA_BYTE, offset));
+                    case 2 -> Short.toUnsignedLong(r.get(JAVA_SHORT_UNALIGNED, offset));
+                    case 4 -> Integer.toUnsignedLong(r.get(JAVA_INT_UNALIGNED, offset));
+                    default -> 0L;
+                };
+                yield new VcpuExit.Io(kvm_run.io_direction(r) == kvm_h.KVM_EXIT_IO_OUT,
+                        Short.toUnsignedInt(kvm_run.io_port(r)), size, kvm_run.io_count(r), value);
+            }
+            case kvm_h.KVM_EXIT_MMIO -> new VcpuExit.Mmio(kvm_run.mmio_phys_addr(r), kvm_run.mmio_is_write(r) != 0,
+                    kvm_run.mmio_len(r), kvm_run.mmio_data(r).get(JAVA_LONG_UNALIGNED, 0));
+            case kvm_h.KVM_EXIT_HLT -> new VcpuExit.Hlt();
+            case kvm_h.KVM_EXIT_SHUTDOWN -> new VcpuExit.Shutdown();
+            case kvm_h.KVM_EXIT_FAIL_ENTRY -> new VcpuExit.FailEntry(
+                    kvm_run.fail_entry_hardware_entry_failure_reason(r), kvm_run.fail_entry_cpu(r));
+            case kvm_h.KVM_EXIT_INTERNAL_ERROR -> {
+                int n = Math.min(Math.max(kvm_run.internal_ndata(r), 0), 16);
+                long[] data = new long[n];
+                for (int i = 0; i < n; i++) data[i] = kvm_run.internal_data(r, i);
+                yield new VcpuExit.InternalError(kvm_run.internal_suberror(r), data);
+            }
+            case kvm_h.KVM_EXIT_SYSTEM_EVENT -> {
+                int n = Math.min(Math.max(kvm_run.system_event_ndata(r), 0), 16);
+                long[] data = new long[n];
+                for (int i = 0; i < n; i++) data[i] = kvm_run.system_event_data(r, i);
+                yield new VcpuExit.SystemEvent(kvm_run.system_event_type(r), data);
+            }
+            default -> new VcpuExit.Other(reason);
+        };
+    }
+
+    /** {@code KVM_GET_REGS} into a fresh {@code kvm_regs}. */
+    public MemorySegment getRegs() {
+        MemorySegment regs = kvm_regs.allocate(Arena.ofAuto());
+        Libc.ioctl(fd.get(), kvm_h.KVM_GET_REGS, regs, "KVM_GET_REGS");
+        return regs;
+    }
+
+    /** {@code KVM_SET_REGS}. */
+    public void setRegs(MemorySegment regs) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_REGS, regs, "KVM_SET_REGS");
+    }
+
+    /** {@code KVM_GET_SREGS} into a fresh {@code kvm_sregs}. */
+    public MemorySegment getSregs() {
+        MemorySegment sregs = kvm_sregs.allocate(Arena.ofAuto());
+        Libc.ioctl(fd.get(), kvm_h.KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
+        return sregs;
+    }
+
+    /** {@code KVM_SET_SREGS}. */
+    public void setSregs(MemorySegment sregs) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_SREGS, sregs, "KVM_SET_SREGS");
+    }
+
+    /** {@code KVM_SET_CPUID2} with a {@code kvm_cpuid2} and its entries. */
+    public void setCpuid2(MemorySegment cpuid2) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_CPUID2, cpuid2, "KVM_SET_CPUID2");
+    }
+
+    /** {@code KVM_GET_MSRS}: the values of {@code indices}, in order. */
+    public long[] getMsrs(int... indices) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msrs = msrsFor(arena, indices, null);
+            int n = Libc.ioctl(fd.get(), kvm_h.KVM_GET_MSRS, msrs, "KVM_GET_MSRS");
+            if (n < indices.length) {
+                throw new IllegalStateException(String.format("KVM_GET_MSRS failed at MSR 0x%x (vCPU %d)", indices[n], id));
+            }
+            long[] values = new long[indices.length];
+            for (int i = 0; i < indices.length; i++) values[i] = kvm_msr_entry.data(kvm_msrs.entries(msrs, i));
+            return values;
+        }
+    }
+
+    public long getMsr(int index) {
+        return getMsrs(index)[0];
+    }
+
+    /** {@code KVM_SET_MSRS}: writes {@code values[i]} to {@code indices[i]}, as the host (not the guest). */
+    public void setMsrs(int[] indices, long[] values) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msrs = msrsFor(arena, indices, values);
+            int n = Libc.ioctl(fd.get(), kvm_h.KVM_SET_MSRS, msrs, "KVM_SET_MSRS");
+            if (n < indices.length) {
+                throw new IllegalStateException(String.format("KVM_SET_MSRS refused MSR 0x%x (vCPU %d)", indices[n], id));
+            }
+        }
+    }
+
+    public void setMsr(int index, long value) {
+        setMsrs(new int[] {index}, new long[] {value});
+    }
+
+    private static MemorySegment msrsFor(Arena arena, int[] indices, long[] values) {
+        MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + indices.length * kvm_msr_entry.sizeof(), 8);
+        kvm_msrs.nmsrs(msrs, indices.length);
+        for (int i = 0; i < indices.length; i++) {
+            MemorySegment e = kvm_msrs.entries(msrs, i);
+            kvm_msr_entry.index(e, indices[i]);
+            if (values != null) kvm_msr_entry.data(e, values[i]);
+        }
+        return msrs;
+    }
+
+    /** {@code KVM_GET_TSC_KHZ}: this vCPU's guest TSC frequency. */
+    public long getTscKhz() {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_TSC_KHZ, 0L, "KVM_GET_TSC_KHZ");
+    }
+
+    /** {@code KVM_SET_TSC_KHZ} on this vCPU. */
+    public void setTscKhz(long khz) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ");
+    }
+
+    /** {@code KVM_KVMCLOCK_CTRL}: tells the guest (via {@code PVCLOCK_GUEST_STOPPED}) it was paused. */
+    public void kvmclockCtrl() {
+        Libc.ioctl(fd.get(), kvm_h.KVM_KVMCLOCK_CTRL, 0L, "KVM_KVMCLOCK_CTRL");
+    }
+
+    /** {@code KVM_HAS_DEVICE_ATTR} on this vCPU. */
+    public boolean hasDeviceAttr(int group, long attribute) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = deviceAttr(arena, group, attribute, MemorySegment.NULL);
+            return Libc.ioctlRaw(fd.get(), kvm_h.KVM_HAS_DEVICE_ATTR, attr) == 0;
+        }
+    }
+
+    /** {@code KVM_GET_DEVICE_ATTR} of a 64-bit attribute (for example {@code KVM_VCPU_TSC_OFFSET}). */
+    public long getDeviceAttrU64(int group, long attribute, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            MemorySegment attr = deviceAttr(arena, group, attribute, value);
+            Libc.ioctl(fd.get(), kvm_h.KVM_GET_DEVICE_ATTR, attr, "KVM_GET_DEVICE_ATTR(" + name + ")");
+            return value.get(JAVA_LONG, 0);
+        }
+    }
+
+    /** {@code KVM_SET_DEVICE_ATTR} of a 64-bit attribute. */
+    public void setDeviceAttrU64(int group, long attribute, long newValue, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            value.set(JAVA_LONG, 0, newValue);
+            MemorySegment attr = deviceAttr(arena, group, attribute, value);
+            Libc.ioctl(fd.get(), kvm_h.KVM_SET_DEVICE_ATTR, attr, "KVM_SET_DEVICE_ATTR(" + name + ")");
+        }
+    }
+
+    private static MemorySegment deviceAttr(Arena arena, int group, long attribute, MemorySegment value) {
+        MemorySegment attr = kvm_device_attr.allocate(arena);
+        kvm_device_attr.group(attr, group);
+        kvm_device_attr.attr(attr, attribute);
+        kvm_device_attr.addr(attr, value.address());
+        return attr;
+    }
+
+    /** {@code KVM_XEN_VCPU_SET_ATTR} type {@code KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO} at {@code gpa}. */
+    public void xenSetVcpuInfo(long gpa) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = kvm_xen_vcpu_attr.allocate(arena);
+            kvm_xen_vcpu_attr.type(attr, (short) kvm_h.KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO);
+            kvm_xen_vcpu_attr.u_gpa(attr, gpa);
+            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_VCPU_SET_ATTR, attr, "KVM_XEN_VCPU_SET_ATTR(VCPU_INFO)");
+        }
+    }
+
+    @Override
+    public void close() {
+        MemorySegment r = run;
+        if (r != null) {
+            run = null;
+            Libc.munmap(r);
+        }
+        fd.close();
+    }
+}

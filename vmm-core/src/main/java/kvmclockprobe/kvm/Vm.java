@@ -1,0 +1,192 @@
+package kvmclockprobe.kvm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import kvmclockprobe.bindings.kvm_clock_data;
+import kvmclockprobe.bindings.kvm_enable_cap;
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.bindings.kvm_userspace_memory_region;
+import kvmclockprobe.bindings.kvm_xen_hvm_attr;
+import kvmclockprobe.bindings.kvm_xen_hvm_config;
+import kvmclockprobe.sys.Libc;
+
+/**
+ * A KVM virtual machine: owns its descriptor, its guest memory and its vCPUs. Closing it
+ * closes the vCPUs first, then the VM descriptor, then unmaps the memory.
+ */
+public final class Vm implements AutoCloseable {
+    private final FileDescriptor fd;
+    private final int vcpuMmapSize;
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final List<GuestMemory> memory = new ArrayList<>();
+
+    Vm(int fd, int vcpuMmapSize) {
+        this.fd = new FileDescriptor(fd, "VM");
+        this.vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /** {@code KVM_CHECK_EXTENSION} on the VM descriptor (what this VM supports). */
+    public int checkExtension(int capability) {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION");
+    }
+
+    /**
+     * Maps {@code size} bytes of fresh guest RAM at {@code gpa} and registers them with
+     * {@code KVM_SET_USER_MEMORY_REGION} in the next free slot.
+     */
+    public synchronized GuestMemory addMemory(long gpa, long size) {
+        GuestMemory region = new GuestMemory(memory.size(), gpa, size);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment r = kvm_userspace_memory_region.allocate(arena);
+            kvm_userspace_memory_region.slot(r, region.slot());
+            kvm_userspace_memory_region.flags(r, 0);
+            kvm_userspace_memory_region.guest_phys_addr(r, gpa);
+            kvm_userspace_memory_region.memory_size(r, size);
+            kvm_userspace_memory_region.userspace_addr(r, region.hostAddress());
+            Libc.ioctl(fd.get(), kvm_h.KVM_SET_USER_MEMORY_REGION, r, "KVM_SET_USER_MEMORY_REGION");
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+        memory.add(region);
+        return region;
+    }
+
+    /** {@code KVM_SET_TSS_ADDR}: three pages KVM needs on Intel for real-mode emulation. */
+    public void setTssAddr(long gpa) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSS_ADDR, gpa, "KVM_SET_TSS_ADDR");
+    }
+
+    /** {@code KVM_SET_IDENTITY_MAP_ADDR}. */
+    public void setIdentityMapAddr(long gpa) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(8);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, gpa);
+            Libc.ioctl(fd.get(), kvm_h.KVM_SET_IDENTITY_MAP_ADDR, addr, "KVM_SET_IDENTITY_MAP_ADDR");
+        }
+    }
+
+    /** {@code KVM_CREATE_IRQCHIP}: in-kernel PIC, IOAPIC and local APICs. */
+    public void createIrqchip() {
+        Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_IRQCHIP, 0L, "KVM_CREATE_IRQCHIP");
+    }
+
+    /** {@code KVM_GET_CLOCK}. */
+    public ClockData getClock() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = kvm_clock_data.allocate(arena);
+            Libc.ioctl(fd.get(), kvm_h.KVM_GET_CLOCK, data, "KVM_GET_CLOCK");
+            return new ClockData(kvm_clock_data.clock(data), kvm_clock_data.flags(data),
+                    kvm_clock_data.realtime(data), kvm_clock_data.host_tsc(data));
+        }
+    }
+
+    /** {@code KVM_SET_CLOCK} with {@code clockNs}, {@code flags} and (for {@code KVM_CLOCK_REALTIME}) {@code realtimeNs}. */
+    public void setClock(long clockNs, int flags, long realtimeNs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = kvm_clock_data.allocate(arena);
+            kvm_clock_data.clock(data, clockNs);
+            kvm_clock_data.flags(data, flags);
+            kvm_clock_data.realtime(data, realtimeNs);
+            Libc.ioctl(fd.get(), kvm_h.KVM_SET_CLOCK, data, "KVM_SET_CLOCK");
+        }
+    }
+
+    /** {@code KVM_ENABLE_CAP} on the VM with up to four arguments. */
+    public void enableCap(int capability, int flags, long... args) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = kvm_enable_cap.allocate(arena);
+            kvm_enable_cap.cap(cap, capability);
+            kvm_enable_cap.flags(cap, flags);
+            for (int i = 0; i < args.length; i++) kvm_enable_cap.args(cap, i, args[i]);
+            Libc.ioctl(fd.get(), kvm_h.KVM_ENABLE_CAP, cap, "KVM_ENABLE_CAP");
+        }
+    }
+
+    /** {@code KVM_XEN_HVM_CONFIG} with its own config flags ({@code KVM_XEN_HVM_CONFIG_*}) and the hypercall MSR. */
+    public void xenHvmConfig(int flags, int msr) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment config = kvm_xen_hvm_config.allocate(arena);
+            kvm_xen_hvm_config.flags(config, flags);
+            kvm_xen_hvm_config.msr(config, msr);
+            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_CONFIG, config, "KVM_XEN_HVM_CONFIG");
+        }
+    }
+
+    /** {@code KVM_XEN_HVM_SET_ATTR} type {@code KVM_XEN_ATTR_TYPE_LONG_MODE}. */
+    public void xenSetLongMode(boolean longMode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = kvm_xen_hvm_attr.allocate(arena);
+            kvm_xen_hvm_attr.type(attr, (short) kvm_h.KVM_XEN_ATTR_TYPE_LONG_MODE);
+            kvm_xen_hvm_attr.u_long_mode(attr, (byte) (longMode ? 1 : 0));
+            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_SET_ATTR, attr, "KVM_XEN_HVM_SET_ATTR(LONG_MODE)");
+        }
+    }
+
+    /** {@code KVM_XEN_HVM_SET_ATTR} type {@code KVM_XEN_ATTR_TYPE_SHARED_INFO}: the shared_info page's gfn. */
+    public void xenSetSharedInfo(long gfn) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = kvm_xen_hvm_attr.allocate(arena);
+            kvm_xen_hvm_attr.type(attr, (short) kvm_h.KVM_XEN_ATTR_TYPE_SHARED_INFO);
+            kvm_xen_hvm_attr.u_shared_info_gfn(attr, gfn);
+            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_SET_ATTR, attr, "KVM_XEN_HVM_SET_ATTR(SHARED_INFO)");
+        }
+    }
+
+    /** {@code KVM_SET_TSC_KHZ} on the VM (the default for new vCPUs; needs {@code KVM_CAP_VM_TSC_CONTROL}). */
+    public void setTscKhz(long khz) {
+        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ(vm)");
+    }
+
+    /** {@code KVM_CREATE_VCPU} and the mapping of its {@code kvm_run}. */
+    public synchronized Vcpu createVcpu(int id) {
+        int vcpuFd = Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_VCPU, id, "KVM_CREATE_VCPU");
+        Vcpu vcpu;
+        try {
+            vcpu = new Vcpu(id, vcpuFd, vcpuMmapSize);
+        } catch (RuntimeException e) {
+            Libc.close(vcpuFd);
+            throw e;
+        }
+        vcpus.add(vcpu);
+        return vcpu;
+    }
+
+    public synchronized List<Vcpu> vcpus() {
+        return List.copyOf(vcpus);
+    }
+
+    public synchronized List<GuestMemory> memory() {
+        return List.copyOf(memory);
+    }
+
+    @Override
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (Vcpu vcpu : vcpus) {
+            try {
+                vcpu.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        vcpus.clear();
+        try {
+            fd.close();
+        } catch (RuntimeException e) {
+            if (first == null) first = e;
+        }
+        for (GuestMemory region : memory) {
+            try {
+                region.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        memory.clear();
+        if (first != null) throw first;
+    }
+}

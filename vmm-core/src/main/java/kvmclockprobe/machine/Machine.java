@@ -1,0 +1,141 @@
+package kvmclockprobe.machine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import kvmclockprobe.bindings.kvm_regs;
+import kvmclockprobe.bindings.kvm_sregs;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.guest.GuestImage;
+import kvmclockprobe.kvm.GuestMemory;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.Vcpu;
+import kvmclockprobe.kvm.Vm;
+import kvmclockprobe.x86.Cpuid;
+import kvmclockprobe.x86.Gdt;
+import kvmclockprobe.x86.LongMode;
+import kvmclockprobe.x86.PageTables;
+
+/**
+ * A VM booted the way the guest ABI ({@code guest-images/ABI.md}) says: one RAM slot, host-built
+ * page tables and GDT, a guest image at {@link GuestAbi#IMAGE_GPA}, and vCPUs that start in long
+ * mode at the image's entry with RDI = vCPU index and RSI = the control page.
+ */
+public final class Machine implements AutoCloseable {
+    /** Three pages KVM may use for real-mode TSS on Intel; above guest RAM, below 4 GiB. */
+    static final long TSS_GPA = 0xFFFB_D000L;
+
+    private final Vm vm;
+    private final GuestMemory ram;
+    private final MemorySegment cpuid;
+    private final Arena arena = Arena.ofShared();
+
+    private Machine(Kvm kvm, GuestImage image) {
+        this.vm = kvm.createVm();
+        try {
+            vm.setTssAddr(TSS_GPA);
+            this.ram = vm.addMemory(0, GuestAbi.RAM_SIZE);
+            this.cpuid = kvm.supportedCpuid(arena);
+            writePageTablesAndGdt(ram);
+            byte[] code = image.bytes();
+            if (code.length > GuestAbi.IMAGE_MAX_SIZE) {
+                throw new IllegalArgumentException(image + " is " + code.length + " bytes, over the ABI's "
+                        + GuestAbi.IMAGE_MAX_SIZE);
+            }
+            ram.write(GuestAbi.IMAGE_GPA, code);
+            ControlPage.writeHeader(ram, 0);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Creates the VM and loads {@code image}; add vCPUs with {@link #addVcpu()}. */
+    public static Machine create(Kvm kvm, GuestImage image) {
+        return new Machine(kvm, image);
+    }
+
+    /** Creates the VM, loads {@code image} and adds {@code vcpus} vCPUs. */
+    public static Machine boot(Kvm kvm, GuestImage image, int vcpus) {
+        Machine m = create(kvm, image);
+        try {
+            for (int i = 0; i < vcpus; i++) m.addVcpu();
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    static void writePageTablesAndGdt(GuestMemory ram) {
+        PageTables.identityMapFirstGiB(
+                ram.slice(GuestAbi.PML4_GPA, PageTables.PAGE_SIZE),
+                ram.slice(GuestAbi.PDPT_GPA, PageTables.PAGE_SIZE),
+                ram.slice(GuestAbi.PD_GPA, PageTables.PAGE_SIZE),
+                GuestAbi.PDPT_GPA, GuestAbi.PD_GPA);
+        Gdt.write(ram.slice(GuestAbi.GDT_GPA, PageTables.PAGE_SIZE));
+    }
+
+    /**
+     * {@code KVM_CREATE_VCPU} for the next index, with CPUID (kvmclock advertised), long-mode
+     * sregs and the ABI's boot registers. Works while other vCPUs run (vCPU hotplug).
+     */
+    public synchronized Vcpu addVcpu() {
+        int index = vm.vcpus().size();
+        if (index >= GuestAbi.MAX_VCPUS) {
+            throw new IllegalStateException("the guest ABI allows at most " + GuestAbi.MAX_VCPUS + " vCPUs");
+        }
+        Vcpu vcpu = vm.createVcpu(index);
+        Cpuid.setApicId(cpuid, index);
+        vcpu.setCpuid2(cpuid);
+        MemorySegment sregs = vcpu.getSregs();
+        LongMode.configureSregs(sregs, GuestAbi.GDT_GPA, GuestAbi.PML4_GPA);
+        vcpu.setSregs(sregs);
+        MemorySegment regs = kvm_regs.allocate(Arena.ofAuto());
+        LongMode.configureRegs(regs, GuestAbi.IMAGE_GPA,
+                GuestAbi.STACKS_GPA + GuestAbi.STACK_SIZE * (index + 1L), index, GuestAbi.CONTROL_GPA);
+        vcpu.setRegs(regs);
+        ControlPage.setVcpuCount(ram, index + 1);
+        return vcpu;
+    }
+
+    public Vm vm() {
+        return vm;
+    }
+
+    public GuestMemory ram() {
+        return ram;
+    }
+
+    public List<Vcpu> vcpus() {
+        return vm.vcpus();
+    }
+
+    /** The CPUID the vCPUs were given (a {@code kvm_cpuid2}). */
+    public MemorySegment cpuid() {
+        return cpuid;
+    }
+
+    /** A one-line register dump of {@code vcpu} for error reports (RIP, RSP, RFLAGS, CR0/CR3/CR4). */
+    public static String describeRegisters(Vcpu vcpu) {
+        try {
+            MemorySegment r = vcpu.getRegs();
+            MemorySegment s = vcpu.getSregs();
+            return String.format("rip=0x%x rsp=0x%x rflags=0x%x rax=0x%x rdi=0x%x rsi=0x%x cr0=0x%x cr3=0x%x cr4=0x%x efer=0x%x",
+                    kvm_regs.rip(r), kvm_regs.rsp(r), kvm_regs.rflags(r), kvm_regs.rax(r), kvm_regs.rdi(r),
+                    kvm_regs.rsi(r), kvm_sregs.cr0(s), kvm_sregs.cr3(s), kvm_sregs.cr4(s), kvm_sregs.efer(s));
+        } catch (RuntimeException e) {
+            return "registers unavailable: " + e.getMessage();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            vm.close();
+        } finally {
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package kvmclockprobe.report;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import kvmclockprobe.host.HostFacts;
+
+/** {@link HostFacts} as the JSON object {@code caps --json} prints and {@code check --json} embeds as {@code host}. */
+public final class HostFactsJson {
+    private HostFactsJson() {}
+
+    public static ObjectNode toJson(HostFacts h) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("kernel_release", h.kernelRelease());
+        o.put("kvm_api_version", h.kvmApiVersion());
+        o.put("clocksource", h.clocksource());
+        o.put("tsc_khz", h.tscKhz());
+        ObjectNode caps = o.putObject("caps");
+        h.caps().forEach((name, value) -> {
+            caps.put(name, value);
+            if (name.equals("xen_hvm")) h.xenHvmFlags().forEach(caps.putArray("xen_hvm_flags")::add);
+            if (name.equals("adjust_clock")) h.adjustClockFlags().forEach(caps.putArray("adjust_clock_flags")::add);
+        });
+        o.put("master_clock", h.masterClock());
+        o.put("master_clock_before_run", h.masterClockBeforeRun());
+        o.put("vcpu_tsc_offset_attr", h.vcpuTscOffsetAttr());
+        if (h.tscOffsetWritable() == null) o.putNull("tsc_offset_writable");
+        else o.put("tsc_offset_writable", h.tscOffsetWritable());
+        return o;
+    }
+}

@@ -1,0 +1,263 @@
+package kvmclockprobe.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+
+import kvmclockprobe.bindings.libc_h;
+import kvmclockprobe.bindings.timespec;
+
+/**
+ * The few libc calls the VMM needs, as downcall handles created once. Calls that can fail
+ * capture errno and throw {@link SyscallException} naming the call.
+ */
+public final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+            CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /** Per-thread errno capture buffer: the hot path (KVM_RUN) allocates nothing. */
+    private static final ThreadLocal<MemorySegment> ERRNO_STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    private static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE = handle("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle IOCTL_PTR = handle("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
+    private static final MethodHandle IOCTL_LONG = handle("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
+    private static final MethodHandle MMAP = handle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle MUNMAP = handle("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle CLOCK_GETTIME = handle("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle STRERROR = handle("strerror",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL3 = handle("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    private static final MethodHandle PTHREAD_SIGMASK = handle("pthread_sigmask",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGTIMEDWAIT = handle("sigtimedwait",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle SYSCONF = handle("sysconf",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+
+    private static int errno() {
+        return ERRNO_STATE.get().get(JAVA_INT, ERRNO_OFFSET);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    /** {@code open(path, flags)}; the call is named {@code "open " + path} in errors. */
+    public static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(ERRNO_STATE.get(), arena.allocateFrom(path), flags);
+            if (fd < 0) throw new SyscallException("open " + path, errno());
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code close(fd)}; EINTR is not retried (Linux closes the fd anyway). */
+    public static void close(int fd) {
+        try {
+            int rc = (int) CLOSE.invokeExact(ERRNO_STATE.get(), fd);
+            if (rc < 0 && errno() != libc_h.EINTR) throw new SyscallException("close", errno());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code name}. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String name) {
+        int rc = ioctlRaw(fd, request, arg);
+        if (rc < 0) throw new SyscallException(name, -rc);
+        return rc;
+    }
+
+    /** ioctl with an integer argument; returns the non-negative result or throws naming {@code name}. */
+    public static int ioctl(int fd, long request, long arg, String name) {
+        int rc = ioctlRaw(fd, request, arg);
+        if (rc < 0) throw new SyscallException(name, -rc);
+        return rc;
+    }
+
+    /** ioctl with a pointer argument: the result, or {@code -errno} on failure (nothing thrown). */
+    public static int ioctlRaw(int fd, long request, MemorySegment arg) {
+        try {
+            int rc = (int) IOCTL_PTR.invokeExact(ERRNO_STATE.get(), fd, request, arg);
+            return rc < 0 ? -errno() : rc;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl with an integer argument: the result, or {@code -errno} on failure (nothing thrown). */
+    public static int ioctlRaw(int fd, long request, long arg) {
+        try {
+            int rc = (int) IOCTL_LONG.invokeExact(ERRNO_STATE.get(), fd, request, arg);
+            return rc < 0 ? -errno() : rc;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code mmap(NULL, length, prot, flags, fd, 0)} as a segment of {@code length} bytes. */
+    public static MemorySegment mmap(long length, int prot, int flags, int fd, String what) {
+        try {
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(ERRNO_STATE.get(), MemorySegment.NULL,
+                    length, prot, flags, fd, 0L);
+            if (addr.address() == -1L) throw new SyscallException("mmap " + what, errno());
+            return addr.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void munmap(MemorySegment mapping) {
+        try {
+            int rc = (int) MUNMAP.invokeExact(ERRNO_STATE.get(), mapping, mapping.byteSize());
+            if (rc < 0) throw new SyscallException("munmap", errno());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads {@code clockId} into the given {@code struct timespec} scratch segment; returns ns. */
+    public static long clockGettimeNs(int clockId, MemorySegment timespecScratch) {
+        try {
+            int rc = (int) CLOCK_GETTIME.invokeExact(clockId, timespecScratch);
+            if (rc != 0) throw new IllegalStateException("clock_gettime(" + clockId + ") failed");
+            return timespec.tv_sec(timespecScratch) * 1_000_000_000L + timespec.tv_nsec(timespecScratch);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The thread's own {@code struct timespec} scratch, so clock reads allocate nothing. */
+    private static final ThreadLocal<MemorySegment> TIMESPEC =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(timespec.layout()));
+
+    /** {@code clock_gettime(CLOCK_MONOTONIC_RAW)} in ns: what KVM's definition A follows. */
+    public static long monotonicRawNs() {
+        return clockGettimeNs(libc_h.CLOCK_MONOTONIC_RAW, TIMESPEC.get());
+    }
+
+    /** {@code clock_gettime(CLOCK_REALTIME)} in ns since the epoch. */
+    public static long realtimeNs() {
+        return clockGettimeNs(libc_h.CLOCK_REALTIME, TIMESPEC.get());
+    }
+
+    /** {@code clock_gettime(CLOCK_BOOTTIME)} in ns. */
+    public static long boottimeNs() {
+        return clockGettimeNs(libc_h.CLOCK_BOOTTIME, TIMESPEC.get());
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(4096).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The calling thread's kernel thread id. */
+    public static int gettid() {
+        try {
+            long tid = (long) SYSCALL3.invokeExact(ERRNO_STATE.get(), (long) libc_h.SYS_gettid, 0L, 0L, 0L);
+            if (tid < 0) throw new SyscallException("gettid", errno());
+            return (int) tid;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int getpid() {
+        return (int) ProcessHandle.current().pid();
+    }
+
+    /** {@code tgkill(getpid(), tid, signal)}: sends a signal to one thread of this process. */
+    public static void tgkill(int tid, int signal) {
+        try {
+            long rc = (long) SYSCALL3.invokeExact(ERRNO_STATE.get(), (long) libc_h.SYS_tgkill,
+                    (long) getpid(), (long) tid, (long) signal);
+            if (rc < 0) throw new SyscallException("tgkill", errno());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Size in bytes of glibc's {@code sigset_t}. */
+    public static final long SIGSET_BYTES = 128;
+
+    /** Blocks {@code signal} in the calling thread. */
+    public static void blockSignal(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(SIGSET_BYTES);
+            setSignalBit(set, signal);
+            int rc = (int) PTHREAD_SIGMASK.invokeExact(libc_h.SIG_BLOCK, set, MemorySegment.NULL);
+            if (rc != 0) throw new SyscallException("pthread_sigmask", rc);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Consumes a pending {@code signal} of the calling thread without waiting; true when one was pending. */
+    public static boolean consumePendingSignal(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(SIGSET_BYTES);
+            setSignalBit(set, signal);
+            MemorySegment zero = arena.allocate(timespec.layout());
+            int rc = (int) SIGTIMEDWAIT.invokeExact(ERRNO_STATE.get(), set, MemorySegment.NULL, zero);
+            if (rc == signal) return true;
+            int e = errno();
+            if (e == libc_h.EAGAIN || e == libc_h.EINTR) return false;
+            throw new SyscallException("sigtimedwait", e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets the bit for {@code signal} (1-based) in a kernel/glibc signal set. */
+    public static void setSignalBit(MemorySegment set, int signal) {
+        int bit = signal - 1;
+        long offset = (bit / 64) * 8L;
+        long word = set.get(JAVA_LONG, offset);
+        set.set(JAVA_LONG, offset, word | (1L << (bit % 64)));
+    }
+
+    public static long sysconf(int name) {
+        try {
+            return (long) SYSCONF.invokeExact(name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+}

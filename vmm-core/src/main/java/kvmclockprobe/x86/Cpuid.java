@@ -1,0 +1,56 @@
+package kvmclockprobe.x86;
+
+import java.lang.foreign.MemorySegment;
+
+import kvmclockprobe.bindings.kvm_cpuid2;
+import kvmclockprobe.bindings.kvm_cpuid_entry2;
+import kvmclockprobe.bindings.kvm_h;
+
+/**
+ * CPUID for a vCPU, from what {@code KVM_GET_SUPPORTED_CPUID} returned: the KVM paravirt leaves
+ * (0x40000000 signature, 0x40000001 features) are kept as KVM reports them, so the guest sees
+ * kvmclock advertised; the APIC ID is set per vCPU. Pure functions over a {@code kvm_cpuid2}.
+ */
+public final class Cpuid {
+    private Cpuid() {}
+
+    /** The entry for {@code function}/{@code index}, or null when absent. */
+    public static MemorySegment find(MemorySegment cpuid2, int function, int index) {
+        int n = kvm_cpuid2.nent(cpuid2);
+        for (int i = 0; i < n; i++) {
+            MemorySegment e = kvm_cpuid2.entries(cpuid2, i);
+            if (kvm_cpuid_entry2.function(e) == function && kvm_cpuid_entry2.index(e) == index) return e;
+        }
+        return null;
+    }
+
+    /** Puts {@code apicId} in leaf 1 EBX[31:24] and, where present, leaf 0xB EDX (x2APIC ID). */
+    public static void setApicId(MemorySegment cpuid2, int apicId) {
+        int n = kvm_cpuid2.nent(cpuid2);
+        for (int i = 0; i < n; i++) {
+            MemorySegment e = kvm_cpuid2.entries(cpuid2, i);
+            int function = kvm_cpuid_entry2.function(e);
+            if (function == 1) {
+                kvm_cpuid_entry2.ebx(e, kvm_cpuid_entry2.ebx(e) & 0x00FF_FFFF | apicId << 24);
+            } else if (function == 0xB || function == 0x1F) {
+                kvm_cpuid_entry2.edx(e, apicId);
+            }
+        }
+    }
+
+    /** The KVM paravirt feature bits (leaf {@code KVM_CPUID_FEATURES} EAX), or 0 when the leaf is absent. */
+    public static int kvmFeatures(MemorySegment cpuid2) {
+        MemorySegment e = find(cpuid2, kvm_h.KVM_CPUID_FEATURES, 0);
+        return e == null ? 0 : kvm_cpuid_entry2.eax(e);
+    }
+
+    /** True when the guest will see {@code KVM_FEATURE_CLOCKSOURCE2} (the new kvmclock MSRs). */
+    public static boolean advertisesKvmclock(MemorySegment cpuid2) {
+        return (kvmFeatures(cpuid2) & 1 << kvm_h.KVM_FEATURE_CLOCKSOURCE2) != 0;
+    }
+
+    /** True when the guest will see {@code KVM_FEATURE_CLOCKSOURCE_STABLE_BIT}. */
+    public static boolean advertisesStableBit(MemorySegment cpuid2) {
+        return (kvmFeatures(cpuid2) & 1 << kvm_h.KVM_FEATURE_CLOCKSOURCE_STABLE_BIT) != 0;
+    }
+}
