@@ -94,7 +94,7 @@ class KnownAbiFactsTest {
 
             MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + 2 * kvm_msr_entry.sizeof(), 8);
             kvm_msrs.nmsrs(msrs, 2);
-            kvm_msr_entry.index(kvm_msrs.entries(msrs, 1), (int) pvclock_h.MSR_IA32_TSC);
+            kvm_msr_entry.index(kvm_msrs.entries(msrs, 1), pvclock_h.MSR_IA32_TSC);
             assertThat(msrs.get(java.lang.foreign.ValueLayout.JAVA_INT, 8 + 16)).isEqualTo(0x10);
 
             // packed struct at an odd address, as in guest memory
