@@ -3,7 +3,6 @@ package kvmclockprobe.bindings.gen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ class GeneratedBindingsAreCurrentTest {
         assertThat(BindingsGenerator.generate(Toolchain.spec())).isEqualTo(BindingsGenerator.generate(Toolchain.spec()));
     }
 
-    static String firstDifference(String committed, String generated) throws IOException {
+    static String firstDifference(String committed, String generated) {
         List<String> a = committed.lines().toList();
         List<String> b = generated.lines().toList();
         for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
