@@ -1,0 +1,3 @@
+module kvmclockprobe.bindings {
+    exports kvmclockprobe.bindings;
+}
