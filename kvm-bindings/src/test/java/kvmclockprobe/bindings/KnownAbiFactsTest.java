@@ -35,11 +35,11 @@ class KnownAbiFactsTest {
         assertThat(pvclock_vcpu_time_info.flags$offset).isEqualTo(29);
         assertThat(pvclock_wall_clock.sizeof()).isEqualTo(12);
         assertThat(pvclock_vcpu_time_info.layout().byteAlignment()).isEqualTo(1);
-        assertThat(pvclock_h.PVCLOCK_TSC_STABLE_BIT).isEqualTo(1);
-        assertThat(pvclock_h.MSR_IA32_TSC).isEqualTo(0x10);
-        assertThat(pvclock_h.MSR_IA32_TSC_ADJUST).isEqualTo(0x3b);
-        assertThat(pvclock_h.MSR_EFER).isEqualTo(0xC0000080L);
-        assertThat(pvclock_h.HV_X64_MSR_REFERENCE_TSC).isEqualTo(0x40000021);
+        assertThat(x86_h.PVCLOCK_TSC_STABLE_BIT).isEqualTo(1);
+        assertThat(x86_h.MSR_IA32_TSC).isEqualTo(0x10);
+        assertThat(x86_h.MSR_IA32_TSC_ADJUST).isEqualTo(0x3b);
+        assertThat(x86_h.MSR_EFER).isEqualTo(0xC0000080L);
+        assertThat(x86_h.HV_X64_MSR_REFERENCE_TSC).isEqualTo(0x40000021);
     }
 
     @Test
@@ -94,7 +94,7 @@ class KnownAbiFactsTest {
 
             MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + 2 * kvm_msr_entry.sizeof(), 8);
             kvm_msrs.nmsrs(msrs, 2);
-            kvm_msr_entry.index(kvm_msrs.entries(msrs, 1), pvclock_h.MSR_IA32_TSC);
+            kvm_msr_entry.index(kvm_msrs.entries(msrs, 1), x86_h.MSR_IA32_TSC);
             assertThat(msrs.get(java.lang.foreign.ValueLayout.JAVA_INT, 8 + 16)).isEqualTo(0x10);
 
             // packed struct at an odd address, as in guest memory

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import kvmclockprobe.bindings.kvm_dtable;
 import kvmclockprobe.bindings.kvm_regs;
 import kvmclockprobe.bindings.kvm_sregs;
-import kvmclockprobe.bindings.kernel_internal_h;
+import kvmclockprobe.bindings.x86_h;
 
 /**
  * The special and general registers of a vCPU that starts in 64-bit long mode with paging on.
@@ -14,10 +14,10 @@ import kvmclockprobe.bindings.kernel_internal_h;
 public final class LongMode {
     private LongMode() {}
 
-    public static final long CR0 = kernel_internal_h.X86_CR0_PE | kernel_internal_h.X86_CR0_MP
-            | kernel_internal_h.X86_CR0_ET | kernel_internal_h.X86_CR0_NE | kernel_internal_h.X86_CR0_PG;
-    public static final long CR4 = kernel_internal_h.X86_CR4_PAE;
-    public static final long EFER = kernel_internal_h.EFER_LME | kernel_internal_h.EFER_LMA;
+    public static final long CR0 = x86_h.X86_CR0_PE | x86_h.X86_CR0_MP
+            | x86_h.X86_CR0_ET | x86_h.X86_CR0_NE | x86_h.X86_CR0_PG;
+    public static final long CR4 = x86_h.X86_CR4_PAE;
+    public static final long EFER = x86_h.EFER_LME | x86_h.EFER_LMA;
     /** RFLAGS bit 1 is always set; IF stays clear. */
     public static final long RFLAGS = 0x2;
 

@@ -7,9 +7,9 @@ package kvmclockprobe.bindings;
  * <p>ioctl request numbers are {@code long}; other constants are {@code int} when the value
  * fits a signed 32-bit int, else {@code long}.
  */
-public final class pvclock_h {
+public final class x86_h {
 
-    private pvclock_h() {}
+    private x86_h() {}
 
     /** {@code PVCLOCK_TSC_STABLE_BIT}. From {@code "kernel-internal.h"} (transcribed from arch/x86/include/asm/pvclock-abi.h). */
     public static final int PVCLOCK_TSC_STABLE_BIT = 1;
