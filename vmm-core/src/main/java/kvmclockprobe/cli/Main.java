@@ -41,6 +41,7 @@ public final class Main implements Runnable {
     }
 
     static int exitCodeFor(Throwable e) {
+        if (e instanceof CommandLine.ParameterException) return ExitCodes.USAGE;
         if (e instanceof KvmUnavailableException) return ExitCodes.SKIP;
         if (e instanceof CapabilityMissing) return ExitCodes.SKIP;
         if (e instanceof GuestFailure) return ExitCodes.ERROR;
