@@ -10,12 +10,25 @@ kcp_java_major() {
     printf '%s' "${v%%.*}"
 }
 
+# Maven 3.9 on JDK >= 24 warns about sun.misc.Unsafe on every run; that noise is not ours.
+kcp_quiet_maven() {
+    local major
+    major=$(kcp_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 24 ]; then
+        case " ${MAVEN_OPTS:-} " in
+            *sun-misc-unsafe-memory-access*) ;;
+            *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+        esac
+    fi
+}
+
 kcp_find_jdk() {
     local minimum=22 best="" best_major=0 dir major
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
         major=$(kcp_java_major "$JAVA_HOME/bin/java")
         if [ -n "$major" ] && [ "$major" -ge "$minimum" ]; then
             export JAVA_HOME
+            kcp_quiet_maven
             return 0
         fi
     fi
@@ -34,4 +47,5 @@ kcp_find_jdk() {
         return 3
     fi
     export JAVA_HOME=$best
+    kcp_quiet_maven
 }

@@ -38,6 +38,8 @@ public final class Vcpu implements AutoCloseable {
     private final int id;
     private final FileDescriptor fd;
     private MemorySegment run;
+    /** errno of {@code KVM_RUN}, owned by this vCPU so the run loop looks nothing up. */
+    private final MemorySegment runErrno = Libc.newErrnoState(Arena.ofAuto());
     private volatile Thread runner;
     private volatile int runnerTid;
 
@@ -75,7 +77,7 @@ public final class Vcpu implements AutoCloseable {
     public VcpuExit run() {
         if (runner != Thread.currentThread()) adoptCallingThread();
         MemorySegment r = kvmRun();
-        int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_RUN, 0L);
+        int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_RUN, 0L, runErrno);
         if (rc < 0) {
             if (-rc == libc_h.EINTR || -rc == libc_h.EAGAIN) {
                 Libc.consumePendingSignal(KICK_SIGNAL);

@@ -108,6 +108,24 @@ public final class Libc {
         return rc;
     }
 
+    /** A buffer for {@link #ioctlRaw(int, long, long, MemorySegment)}'s errno, for callers on a hot path. */
+    public static MemorySegment newErrnoState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    /**
+     * ioctl with an integer argument and a caller-owned errno buffer (from {@link #newErrnoState}):
+     * the result, or {@code -errno}. The hot path of {@code KVM_RUN}: no lookups, no allocation.
+     */
+    public static int ioctlRaw(int fd, long request, long arg, MemorySegment errnoState) {
+        try {
+            int rc = (int) IOCTL_LONG.invokeExact(errnoState, fd, request, arg);
+            return rc < 0 ? -errnoState.get(JAVA_INT, ERRNO_OFFSET) : rc;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** ioctl with a pointer argument: the result, or {@code -errno} on failure (nothing thrown). */
     public static int ioctlRaw(int fd, long request, MemorySegment arg) {
         try {
