@@ -1,0 +1,97 @@
+package kvmclockprobe.clock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Accumulates {@link ClockReading}s and fits straight lines to B − raw and C − B over host raw
+ * time: the slopes are the B−A and C−B drifts. Readings with a wide raw-clock bracket (the
+ * thread was preempted around {@code KVM_GET_CLOCK}) are dropped. A change of master-clock mode
+ * restarts the fit, and is counted.
+ */
+public final class DriftMeter {
+    /** Readings whose bracket exceeds this multiple of the median bracket are dropped. */
+    static final double MAX_BRACKET_OVER_MEDIAN = 2.0;
+
+    private final List<ClockReading> readings = new ArrayList<>();
+    private long total;
+    private int modeChanges;
+    private boolean throughout = true;
+
+    public synchronized void add(ClockReading r) {
+        if (!readings.isEmpty() && readings.getLast().masterClock() != r.masterClock()) {
+            modeChanges++;
+            readings.clear();
+        }
+        if (!r.masterClock()) throughout = false;
+        readings.add(r);
+        total++;
+    }
+
+    /** Drops every reading so far: the next fit starts afresh (after a trigger, for instance). */
+    public synchronized void restart() {
+        readings.clear();
+    }
+
+    public synchronized List<ClockReading> readings() {
+        return List.copyOf(readings);
+    }
+
+    /**
+     * Reads the clock every {@code period} for {@code duration}, calling {@code each} after every
+     * reading (health checks, progress).
+     */
+    public void collect(ClockReader reader, Duration duration, Duration period, Consumer<ClockReading> each) {
+        long end = System.nanoTime() + duration.toNanos();
+        long periodNs = period.toNanos();
+        long next = System.nanoTime();
+        while (next < end) {
+            ClockReading r = reader.read();
+            add(r);
+            each.accept(r);
+            next += periodNs;
+            long sleepNs = next - System.nanoTime();
+            if (sleepNs > 0) {
+                try {
+                    Thread.sleep(sleepNs / 1_000_000, (int) (sleepNs % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while measuring drift", e);
+                }
+            }
+        }
+    }
+
+    public synchronized DriftResult fit() {
+        if (readings.size() < 3) {
+            throw new IllegalStateException("drift needs at least 3 readings in one mode, have " + readings.size());
+        }
+        long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
+        double median = brackets[brackets.length / 2];
+        double limit = Math.max(1, median) * MAX_BRACKET_OVER_MEDIAN;
+        ClockReading first = readings.getFirst();
+        LinearFit bMinusA = new LinearFit(first.rawMidNs() / 1e9, first.bMinusRawNs());
+        LinearFit cMinusB = new LinearFit(first.rawMidNs() / 1e9, first.cMinusBNs());
+        double sumCminusB = 0;
+        long used = 0;
+        long firstUsed = Long.MAX_VALUE, lastUsed = Long.MIN_VALUE;
+        for (ClockReading r : readings) {
+            if (r.bracketNs() > limit) continue;
+            double x = r.rawMidNs() / 1e9;
+            bMinusA.add(x, r.bMinusRawNs());
+            cMinusB.add(x, r.cMinusBNs());
+            sumCminusB += r.cMinusBNs();
+            used++;
+            firstUsed = Math.min(firstUsed, r.rawMidNs());
+            lastUsed = Math.max(lastUsed, r.rawMidNs());
+        }
+        ClockReading last = readings.getLast();
+        return new DriftResult(total, used, (lastUsed - firstUsed) / 1e9,
+                bMinusA.slope(), bMinusA.slopeStandardError(),
+                cMinusB.slope(), cMinusB.slopeStandardError(), sumCminusB / used,
+                median, bMinusA.residualStdDev(),
+                last.masterClock(), throughout, modeChanges, last.sinceSnapshotNs());
+    }
+}
