@@ -58,6 +58,7 @@ final class VcpuRunner implements Runnable {
             failure = e;
         } finally {
             inGuest = false;
+            vcpu.releaseThread();
             ready.countDown();
             finished.countDown();
             Runnable a;
