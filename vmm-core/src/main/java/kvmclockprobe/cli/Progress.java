@@ -20,11 +20,16 @@ final class Progress implements Consumer<Double>, AutoCloseable {
 
     @Override
     public void accept(Double elapsedS) {
+        accept(label, elapsedS);
+    }
+
+    /** Shows {@code what} and how far into its wait it is. */
+    void accept(String what, double elapsedS) {
         if (!enabled) return;
         long now = System.nanoTime();
         if (now - lastPrintNanos < 250_000_000L) return;
         lastPrintNanos = now;
-        err.printf(Locale.ROOT, "\r%s %.0f/%.0f s", label, Math.min(elapsedS, totalS), totalS);
+        err.printf(Locale.ROOT, "\r\033[K%s %.0f/%.0f s", what, Math.min(elapsedS, totalS), totalS);
         err.flush();
     }
 

@@ -7,13 +7,18 @@ import java.util.function.Consumer;
 
 /**
  * Accumulates {@link ClockReading}s and fits straight lines to B − raw and C − B over host raw
- * time: the slopes are the B−A and C−B drifts. Readings with a wide raw-clock bracket (the
- * thread was preempted around {@code KVM_GET_CLOCK}) are dropped. A change of master-clock mode
- * restarts the fit, and is counted.
+ * time: the slopes are the B−A and C−B drifts. The raw time of a reading is the midpoint of its
+ * bracket, so only the narrowest brackets are fitted: where {@code KVM_GET_CLOCK} read the TSC
+ * inside a wide bracket (preemption, a JIT transition, an interrupt) is unknown and would bias
+ * the slope. A change of master-clock mode restarts the fit, and is counted.
  */
 public final class DriftMeter {
-    /** Readings whose bracket exceeds this multiple of the median bracket are dropped. */
-    static final double MAX_BRACKET_OVER_MEDIAN = 2.0;
+    /** The reference bracket is this percentile of all brackets (robust against a few lucky ones). */
+    static final double REFERENCE_PERCENTILE = 0.05;
+    /** Readings whose bracket exceeds the reference by more than this fraction... */
+    static final double MAX_BRACKET_OVER_REFERENCE = 0.25;
+    /** ...and by more than this many ns are dropped. */
+    static final long MAX_BRACKET_EXCESS_NS = 200;
 
     private final List<ClockReading> readings = new ArrayList<>();
     private long total;
@@ -70,7 +75,8 @@ public final class DriftMeter {
         }
         long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
         double median = brackets[brackets.length / 2];
-        double limit = Math.max(1, median) * MAX_BRACKET_OVER_MEDIAN;
+        long reference = brackets[(int) (brackets.length * REFERENCE_PERCENTILE)];
+        double limit = Math.max(reference * (1 + MAX_BRACKET_OVER_REFERENCE), reference + MAX_BRACKET_EXCESS_NS);
         ClockReading first = readings.getFirst();
         LinearFit bMinusA = new LinearFit(first.rawMidNs() / 1e9, first.bMinusRawNs());
         LinearFit cMinusB = new LinearFit(first.rawMidNs() / 1e9, first.cMinusBNs());

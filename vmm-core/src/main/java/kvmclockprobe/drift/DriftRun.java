@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import kvmclockprobe.clock.ClockReader;
-import kvmclockprobe.clock.ClockReading;
 import kvmclockprobe.clock.DriftMeter;
 import kvmclockprobe.clock.DriftResult;
 import kvmclockprobe.kvm.Kvm;
@@ -27,6 +26,11 @@ public final class DriftRun {
     public static final Duration READ_PERIOD = Duration.ofMillis(2);
     /** How long to wait for {@code KVM_CLOCK_TSC_STABLE} after the guest is up. */
     public static final Duration MASTER_CLOCK_WAIT = Duration.ofSeconds(5);
+    /**
+     * Readings taken and thrown away before any fit, so the reading path is compiled and its
+     * timing steady (the first second's brackets are ten times wider and skewed).
+     */
+    public static final Duration WARM_UP = Duration.ofSeconds(1);
 
     /**
      * @param drift     the fitted drift
@@ -78,20 +82,26 @@ public final class DriftRun {
         }
     }
 
-    /** Reads until {@code KVM_CLOCK_TSC_STABLE} shows; returns false when it never does within the wait. */
+    /**
+     * Reads until {@code KVM_CLOCK_TSC_STABLE} shows and for at least {@link #WARM_UP} at the
+     * measuring rate, discarding the readings; returns false when master-clock mode never came
+     * on within {@link #MASTER_CLOCK_WAIT}.
+     */
     public static boolean awaitMasterClock(SamplerSession session, ClockReader reader) {
-        long end = System.nanoTime() + MASTER_CLOCK_WAIT.toNanos();
+        long start = System.nanoTime();
+        long end = start + MASTER_CLOCK_WAIT.toNanos();
+        boolean master = false;
         while (System.nanoTime() < end) {
             session.checkHealthy();
-            ClockReading r = reader.read();
-            if (r.masterClock()) return true;
+            master = reader.read().masterClock();
+            if (master && System.nanoTime() - start >= WARM_UP.toNanos()) return true;
             try {
-                Thread.sleep(10);
+                Thread.sleep(READ_PERIOD);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GuestFailure("interrupted while waiting for master-clock mode");
             }
         }
-        return false;
+        return master;
     }
 }
