@@ -27,7 +27,7 @@ public final class CheckPlot {
     private static final int PANEL_HEIGHT = 300;
     private static final int PANEL_GAP = 14;
     private static final int PLOT_LEFT = 92;
-    private static final int PLOT_RIGHT = WIDTH - 24;
+    private static final int PLOT_RIGHT = WIDTH - 30;
     private static final int PLOT_TOP = 62; // relative to the panel
     private static final int PLOT_HEIGHT = 190;
     private static final double MAX_ABS = 1e100;
@@ -98,8 +98,8 @@ public final class CheckPlot {
         if (reason.size() > 2) reason = List.of(reason.get(0), reason.get(1) + " …"); // all of it is in <title>
         x.openInline("text", "x", 12, "y", 37, "font-size", 11, "fill", MUTED, "class", "panel-reason");
         for (int i = 0; i < reason.size(); i++) {
-            // the space that wrapping took out stays in the text, where it collapses into the line break
-            x.text("tspan", (i > 0 ? " " : "") + reason.get(i), "x", 12, "dy", i == 0 ? 0 : 14);
+            // the space that wrapping took out stays in the text, invisible at the end of a line
+            x.text("tspan", reason.get(i) + (i + 1 < reason.size() ? " " : ""), "x", 12, "dy", i == 0 ? 0 : 14);
         }
         x.close("text");
 
@@ -273,10 +273,16 @@ public final class CheckPlot {
         return (int) Math.max(0, Math.min(9, -Math.floor(Math.log10(step) + 1e-9)));
     }
 
-    /** A tick label, with a real minus sign. */
+    /** A tick label, with a real minus sign; {@code 2.5e9} style beyond seven digits. */
     static String format(double v, int decimals) {
-        String s = Math.abs(v) >= 1e7 ? String.format(Locale.ROOT, "%.3g", v)
-                : String.format(Locale.ROOT, "%." + decimals + "f", v);
+        String s;
+        if (Math.abs(v) >= 1e7) {
+            String[] parts = String.format(Locale.ROOT, "%.3e", v).split("e");
+            String mantissa = parts[0].replaceAll("0+$", "").replaceAll("\\.$", "");
+            s = mantissa + "e" + Integer.parseInt(parts[1]);
+        } else {
+            s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
         if (s.matches("-0(\\.0*)?")) s = s.substring(1);
         return s.replace('-', '−');
     }

@@ -24,7 +24,7 @@ public final class CheckTap {
         for (TriggerResult t : r.results()) {
             n++;
             String name = description(t.trigger());
-            for (String d : diagnostics(t)) comment(out, name + ": " + d);
+            for (String d : diagnostics(t)) comment(out, name + ": ", d);
             switch (t.status()) {
                 case PASS -> out.println("ok " + n + " " + name);
                 case FAIL -> out.println("not ok " + n + " " + name);
@@ -60,9 +60,9 @@ public final class CheckTap {
         return lines;
     }
 
-    /** One {@code # } line per line of {@code text}: a line break must never end the comment. */
-    private static void comment(PrintWriter out, String text) {
-        for (String l : (text == null ? "" : text).split("\\R", -1)) out.println(("# " + l).stripTrailing());
+    /** One {@code # prefix} line per line of {@code text}: a line break must never end the comment. */
+    private static void comment(PrintWriter out, String prefix, String text) {
+        for (String l : (text == null ? "" : text).split("\\R", -1)) out.println(("# " + prefix + l).stripTrailing());
     }
 
     /** The test point description: one line, and a {@code #} escaped so it cannot start a directive. */

@@ -3,6 +3,7 @@ package kvmclockprobe.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +56,25 @@ class CheckPlotRendersInChromiumTest {
         System.arraycopy(Files.readAllBytes(png), 0, magic, 0, 8);
         assertThat(magic).containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
         keepForHumans(png);
+
+        // what was drawn is the plot, not an error page: the data line's blue and the trigger's red are there
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        assertThat(pixelsNear(image, 0x1f5fa8)).as("data line pixels").isGreaterThan(2000);
+        assertThat(pixelsNear(image, 0xc0392b)).as("trigger line and FAIL pixels").isGreaterThan(100);
+    }
+
+    private static int pixelsNear(BufferedImage image, int rgb) {
+        int count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                int d = Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) + Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff))
+                        + Math.abs((p & 0xff) - (rgb & 0xff));
+                if (d < 60) count++;
+            }
+        }
+        return count;
     }
 
     private static void keepForHumans(Path png) {

@@ -180,6 +180,9 @@ class CheckPlotTest {
         assertThat(a.ticks()).containsExactly(-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0);
         assertThat(a.ticks().stream().map(a::label).toList())
                 .containsExactly("−2.0", "−1.5", "−1.0", "−0.5", "0.0", "0.5", "1.0", "1.5", "2.0");
+        assertThat(CheckPlot.format(-2.5e9, 0)).isEqualTo("−2.5e9");
+        assertThat(CheckPlot.format(1e10, 0)).isEqualTo("1e10");
+        assertThat(CheckPlot.format(-0.0001, 2)).isEqualTo("0.00");
         assertThat(CheckPlot.Xml.num(Double.NaN)).isEqualTo("0");
         assertThat(CheckPlot.Xml.num(-0.001)).isEqualTo("0");
         assertThat(CheckPlot.Xml.num(12.50)).isEqualTo("12.5");

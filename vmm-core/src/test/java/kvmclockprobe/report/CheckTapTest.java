@@ -77,7 +77,7 @@ class CheckTapTest {
                 "tsc-write: vcpus 2",
                 "tsc-write: pvclock version changed 2 times",
                 "tsc-write: line one",
-                "line two");
+                "tsc-write: line two");
         assertThat(diag).noneMatch(d -> d.startsWith("tsc-write: wallclock"));
     }
 
