@@ -228,8 +228,11 @@ public final class Scenario {
     }
 
     static List<PlotPoint> plot(List<ClockReading> before, List<ClockReading> after, long triggerRawNs) {
-        List<ClockReading> all = new ArrayList<>(before);
-        all.addAll(after);
+        // Only readings narrow enough to fit: a wide bracket's midpoint is microseconds off.
+        double limit = DriftMeter.bracketLimitNs(before);
+        List<ClockReading> all = new ArrayList<>();
+        for (ClockReading r : before) if (r.bracketNs() <= limit) all.add(r);
+        for (ClockReading r : after) if (r.bracketNs() <= limit) all.add(r);
         if (all.isEmpty()) return List.of();
         long base = all.getFirst().bMinusRawNs();
         int stride = Math.max(1, all.size() / PLOT_POINTS);

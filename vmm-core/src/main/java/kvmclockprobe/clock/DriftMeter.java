@@ -69,14 +69,21 @@ public final class DriftMeter {
         }
     }
 
+    /** The widest bracket a reading among {@code readings} may have and still be fitted (or plotted). */
+    public static double bracketLimitNs(List<ClockReading> readings) {
+        long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
+        if (brackets.length == 0) return Double.POSITIVE_INFINITY;
+        long reference = brackets[(int) (brackets.length * REFERENCE_PERCENTILE)];
+        return Math.max(reference * (1 + MAX_BRACKET_OVER_REFERENCE), reference + MAX_BRACKET_EXCESS_NS);
+    }
+
     public synchronized DriftResult fit() {
         if (readings.size() < 3) {
             throw new IllegalStateException("drift needs at least 3 readings in one mode, have " + readings.size());
         }
         long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
         double median = brackets[brackets.length / 2];
-        long reference = brackets[(int) (brackets.length * REFERENCE_PERCENTILE)];
-        double limit = Math.max(reference * (1 + MAX_BRACKET_OVER_REFERENCE), reference + MAX_BRACKET_EXCESS_NS);
+        double limit = bracketLimitNs(readings);
         ClockReading first = readings.getFirst();
         LinearFit bMinusA = new LinearFit(first.rawMidNs() / 1e9, first.bMinusRawNs());
         LinearFit cMinusB = new LinearFit(first.rawMidNs() / 1e9, first.cMinusBNs());
