@@ -11,17 +11,17 @@ import java.util.regex.Pattern;
  * {@code Bail out!}. Any other line (blank ones included) is an error, so a test built on it fails
  * when the writer prints something a TAP consumer would not understand.
  */
-final class TapParser {
-    record TestPoint(boolean ok, int number, String description, String directive, String reason, int line) {
-        boolean skipped() {
+public final class TapParser {
+    public record TestPoint(boolean ok, int number, String description, String directive, String reason, int line) {
+        public boolean skipped() {
             return "SKIP".equals(directive);
         }
     }
 
     /** A {@code #} line: its text, and the index of the test point it came after (-1 before any). */
-    record Comment(String text, int afterPoint) {}
+    public record Comment(String text, int afterPoint) {}
 
-    record Document(int plan, List<TestPoint> points, List<Comment> comments, boolean bailedOut) {
+    public record Document(int plan, List<TestPoint> points, List<Comment> comments, boolean bailedOut) {
         List<String> commentTexts() {
             return comments.stream().map(Comment::text).toList();
         }
@@ -41,7 +41,7 @@ final class TapParser {
 
     private TapParser() {}
 
-    static Document parse(String text) {
+    public static Document parse(String text) {
         List<String> lines = text.lines().toList();
         if (lines.isEmpty() || !lines.getFirst().equals("TAP version 13")) {
             throw new TapParseException(1, lines.isEmpty() ? "" : lines.getFirst(), "expected \"TAP version 13\"");
