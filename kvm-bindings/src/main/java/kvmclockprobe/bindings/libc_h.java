@@ -113,6 +113,9 @@ public final class libc_h {
     /** {@code EINTR}. From {@code <errno.h>}. */
     public static final int EINTR = 4;
 
+    /** {@code ESRCH}. From {@code <errno.h>}. */
+    public static final int ESRCH = 3;
+
     /** {@code EIO}. From {@code <errno.h>}. */
     public static final int EIO = 5;
 

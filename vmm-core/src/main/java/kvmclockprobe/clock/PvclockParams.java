@@ -35,6 +35,13 @@ public record PvclockParams(int version, long tscTimestamp, long systemTimeNs, i
         return hi << 32 | lo >>> 32;
     }
 
+    /** {@code (a * b) >> shift} over the full 128-bit unsigned product, for 0 < shift < 64. */
+    public static long mulShift(long a, long b, int shift) {
+        long hi = Math.unsignedMultiplyHigh(a, b);
+        long lo = a * b;
+        return hi << (64 - shift) | lo >>> shift;
+    }
+
     /** True when {@code other} describes the same clock: every field but the version equal. */
     public boolean sameClockAs(PvclockParams other) {
         return tscTimestamp == other.tscTimestamp && systemTimeNs == other.systemTimeNs

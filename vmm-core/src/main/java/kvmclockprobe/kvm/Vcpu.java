@@ -37,11 +37,13 @@ public final class Vcpu implements AutoCloseable {
 
     private final int id;
     private final FileDescriptor fd;
-    private MemorySegment run;
+    private volatile MemorySegment run;
     /** errno of {@code KVM_RUN}, owned by this vCPU so the run loop looks nothing up. */
     private final MemorySegment runErrno = Libc.newErrnoState(Arena.ofAuto());
+    private final Object kickLock = new Object();
     private volatile Thread runner;
-    private volatile int runnerTid;
+    /** Kernel tid of the thread that runs this vCPU; 0 when none. Guarded by {@link #kickLock}. */
+    private int runnerTid;
 
     Vcpu(int id, int fd, int mmapSize) {
         this.id = id;
@@ -91,17 +93,34 @@ public final class Vcpu implements AutoCloseable {
 
     private void adoptCallingThread() {
         Libc.blockSignal(KICK_SIGNAL);
-        runnerTid = Libc.gettid();
-        runner = Thread.currentThread();
+        synchronized (kickLock) {
+            runnerTid = Libc.gettid();
+            runner = Thread.currentThread();
+        }
+    }
+
+    /**
+     * The calling thread will not run this vCPU again: kicks stop targeting it. A thread that ran
+     * a vCPU must call this before it ends, or a later kick could hit whatever thread reuses its
+     * tid.
+     */
+    public void releaseThread() {
+        synchronized (kickLock) {
+            if (runner != Thread.currentThread()) return;
+            runnerTid = 0;
+            runner = null;
+        }
+        Libc.consumePendingSignal(KICK_SIGNAL);
     }
 
     /** Makes the current or next {@code KVM_RUN} of this vCPU return {@link VcpuExit.Interrupted}. */
     public void kick() {
-        MemorySegment r = run;
-        if (r == null) return;
-        kvm_run.immediate_exit(r, (byte) 1);
-        int tid = runnerTid;
-        if (tid != 0) Libc.tgkill(tid, KICK_SIGNAL);
+        synchronized (kickLock) {
+            MemorySegment r = run;
+            if (r == null) return;
+            kvm_run.immediate_exit(r, (byte) 1);
+            if (runnerTid != 0) Libc.tgkill(runnerTid, KICK_SIGNAL);
+        }
     }
 
     private static VcpuExit decodeExit(MemorySegment r) {
@@ -277,11 +296,13 @@ public final class Vcpu implements AutoCloseable {
 
     @Override
     public void close() {
-        MemorySegment r = run;
-        if (r != null) {
+        MemorySegment r;
+        synchronized (kickLock) {
+            r = run;
             run = null;
-            Libc.munmap(r);
+            runnerTid = 0;
         }
+        if (r != null) Libc.munmap(r);
         fd.close();
     }
 }

@@ -221,12 +221,17 @@ public final class Libc {
         return (int) ProcessHandle.current().pid();
     }
 
-    /** {@code tgkill(getpid(), tid, signal)}: sends a signal to one thread of this process. */
-    public static void tgkill(int tid, int signal) {
+    /**
+     * {@code tgkill(getpid(), tid, signal)}: sends a signal to one thread of this process.
+     * Returns false when that thread no longer exists.
+     */
+    public static boolean tgkill(int tid, int signal) {
         try {
             long rc = (long) SYSCALL3.invokeExact(ERRNO_STATE.get(), (long) libc_h.SYS_tgkill,
                     (long) getpid(), (long) tid, (long) signal);
+            if (rc < 0 && errno() == libc_h.ESRCH) return false;
             if (rc < 0) throw new SyscallException("tgkill", errno());
+            return true;
         } catch (Throwable t) {
             throw rethrow(t);
         }

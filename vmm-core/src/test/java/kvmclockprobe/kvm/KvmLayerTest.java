@@ -142,7 +142,10 @@ class KvmLayerTest {
         try (Machine m = Machine.boot(kvm, GuestImage.SPIN, 1)) {
             Vcpu vcpu = m.vcpus().getFirst();
             VcpuExit[] result = new VcpuExit[1];
-            Thread t = Thread.ofPlatform().start(() -> result[0] = vcpu.run());
+            Thread t = Thread.ofPlatform().start(() -> {
+                result[0] = vcpu.run();
+                vcpu.releaseThread();
+            });
             Thread.sleep(200);
             assertThat(t.isAlive()).as("spin guest still running before the kick").isTrue();
             vcpu.kick();

@@ -1,0 +1,25 @@
+package kvmclockprobe.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Kvm;
+
+/** A whole {@code check}: each selected trigger on a fresh VM, in order. */
+public final class Check {
+    private Check() {}
+
+    /**
+     * @param progress called with (trigger name, seconds into its settle time) while settling
+     */
+    public static CheckReport run(Kvm kvm, HostFacts host, List<Trigger> triggers, Scenario.Settings settings,
+                                  BiConsumer<String, Double> progress) {
+        List<TriggerResult> results = new ArrayList<>();
+        for (Trigger t : triggers) {
+            results.add(Scenario.run(kvm, host, t, settings, s -> progress.accept(t.name(), s)));
+        }
+        return new CheckReport(host, settings.settle().toMillis() / 1000.0, settings.strict(), List.copyOf(results));
+    }
+}

@@ -1,0 +1,34 @@
+package kvmclockprobe.check;
+
+import java.util.Optional;
+
+import kvmclockprobe.host.HostFacts;
+
+/**
+ * An operation that may re-snapshot the KVM master clock, applied to a running sampler guest.
+ * Each trigger is one class: its name, what it needs from the host, how it is applied, and what
+ * a correct kernel does.
+ */
+public interface Trigger {
+
+    /** The name on the command line and in reports ({@code xen-shared-info}, {@code tsc-write}, ...). */
+    String name();
+
+    /** What a correct kernel does to the guest clock. */
+    Expectation expectation();
+
+    /** The upstream reference a failure message cites (commit, kernel version), or empty. */
+    default String reference() {
+        return "";
+    }
+
+    /** The capability this host lacks for the trigger, named exactly; empty when it can run. */
+    Optional<String> missingCapability(HostFacts host);
+
+    /** Set-up before the settle time (VM-level configuration the trigger builds on). */
+    default void prepare(TriggerContext ctx) {
+    }
+
+    /** Applies the trigger while the guest samples. */
+    TriggerEffect apply(TriggerContext ctx);
+}

@@ -1,0 +1,41 @@
+package kvmclockprobe.check.triggers;
+
+import java.util.Optional;
+
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.check.Trigger;
+import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Vcpu;
+import kvmclockprobe.sys.Libc;
+
+/** {@code KVM_KVMCLOCK_CTRL} on each vCPU (what a VMM does after a pause): sets PVCLOCK_GUEST_STOPPED, no re-snapshot. */
+public final class KvmclockCtrl implements Trigger {
+    @Override
+    public String name() {
+        return "kvmclock-ctrl";
+    }
+
+    @Override
+    public Expectation expectation() {
+        return Expectation.NO_JUMP;
+    }
+
+    @Override
+    public String reference() {
+        return "KVM_KVMCLOCK_CTRL should raise only KVM_REQ_CLOCK_UPDATE";
+    }
+
+    @Override
+    public Optional<String> missingCapability(HostFacts host) {
+        return host.cap("kvmclock_ctrl") == 0 ? Optional.of("KVM_CAP_KVMCLOCK_CTRL is 0") : Optional.empty();
+    }
+
+    @Override
+    public TriggerEffect apply(TriggerContext ctx) {
+        long before = Libc.monotonicRawNs();
+        ctx.onEachVcpu(Vcpu::kvmclockCtrl);
+        return TriggerEffect.of(before, Libc.monotonicRawNs(), "KVM_KVMCLOCK_CTRL on each vCPU");
+    }
+}

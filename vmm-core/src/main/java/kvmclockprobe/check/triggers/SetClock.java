@@ -1,0 +1,45 @@
+package kvmclockprobe.check.triggers;
+
+import java.util.Optional;
+
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.check.Trigger;
+import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.ClockData;
+import kvmclockprobe.sys.Libc;
+
+/**
+ * {@code KVM_GET_CLOCK} then {@code KVM_SET_CLOCK} with that {@code clock} and flags 0, what QEMU
+ * does on every stop/cont: the guest clock is set back to the value read, so the guest loses the
+ * interval between the two calls' clock snapshots.
+ */
+public final class SetClock implements Trigger {
+    @Override
+    public String name() {
+        return "set-clock";
+    }
+
+    @Override
+    public Expectation expectation() {
+        return Expectation.SET_CLOCK;
+    }
+
+    @Override
+    public Optional<String> missingCapability(HostFacts host) {
+        return Optional.empty();
+    }
+
+    @Override
+    public TriggerEffect apply(TriggerContext ctx) {
+        long before = Libc.monotonicRawNs();
+        ClockData clock = ctx.vm().getClock();
+        long setBefore = Libc.monotonicRawNs();
+        ctx.vm().setClock(clock.clockNs(), 0, 0);
+        long after = Libc.monotonicRawNs();
+        return new TriggerEffect(before, after, clock.clockNs(), after - setBefore, java.util.List.of(
+                "KVM_GET_CLOCK gave " + clock.clockNs() + " ns; KVM_SET_CLOCK(that, flags 0); the pair took "
+                        + (after - before) + " ns of host raw time"));
+    }
+}

@@ -1,0 +1,67 @@
+package kvmclockprobe.check.triggers;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.check.Trigger;
+import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.sampler.GuestEvent;
+import kvmclockprobe.sampler.GuestTscProbe;
+import kvmclockprobe.sys.Libc;
+
+/**
+ * {@code KVM_SET_DEVICE_ATTR(KVM_VCPU_TSC_CTRL, KVM_VCPU_TSC_OFFSET)} on vCPU 0 with its current
+ * offset: a TSC sync, so a re-snapshot. Where a same-value write does not start a new TSC
+ * generation (no clock change follows), it writes the offset + 1 cycle, and says so.
+ */
+public final class TscOffsetAttr implements Trigger {
+    /** How long to wait for the guest to see a clock change after the same-value write. */
+    static final Duration SAME_VALUE_WAIT = Duration.ofMillis(300);
+
+    @Override
+    public String name() {
+        return "tsc-offset-attr";
+    }
+
+    @Override
+    public Expectation expectation() {
+        return Expectation.RESNAPSHOT;
+    }
+
+    @Override
+    public Optional<String> missingCapability(HostFacts host) {
+        return host.vcpuTscOffsetAttr() ? Optional.empty()
+                : Optional.of("KVM_HAS_DEVICE_ATTR(KVM_VCPU_TSC_CTRL, KVM_VCPU_TSC_OFFSET) is not supported");
+    }
+
+    @Override
+    public TriggerEffect apply(TriggerContext ctx) {
+        int eventsBefore = ctx.session().events().size();
+        long before = Libc.monotonicRawNs();
+        long offset = ctx.onVcpu(0, v -> {
+            long current = GuestTscProbe.readOffset(v);
+            v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, current, "KVM_VCPU_TSC_OFFSET");
+            return current;
+        });
+        long after = Libc.monotonicRawNs();
+        ctx.session().sampleFor(SAME_VALUE_WAIT);
+        boolean resnapshotted = ctx.session().events().subList(eventsBefore, ctx.session().events().size()).stream()
+                .anyMatch(GuestEvent::isVersionChange);
+        if (resnapshotted) {
+            return TriggerEffect.of(before, after, "KVM_VCPU_TSC_OFFSET written with its current value " + offset
+                    + " (a same-value write starts a new TSC generation here)");
+        }
+        long plusOneBefore = Libc.monotonicRawNs();
+        ctx.onVcpu(0, v -> {
+            v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, offset + 1, "KVM_VCPU_TSC_OFFSET");
+            return null;
+        });
+        return TriggerEffect.of(plusOneBefore, Libc.monotonicRawNs(), "a same-value KVM_VCPU_TSC_OFFSET write (" + offset
+                + ") changed nothing the guest could see within " + SAME_VALUE_WAIT.toMillis()
+                + " ms; wrote offset + 1 cycle instead");
+    }
+}

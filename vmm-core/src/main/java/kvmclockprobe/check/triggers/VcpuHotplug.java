@@ -1,0 +1,44 @@
+package kvmclockprobe.check.triggers;
+
+import java.util.Optional;
+
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.check.Trigger;
+import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.sys.Libc;
+
+/** {@code KVM_CREATE_VCPU} of one more vCPU while the others sample. */
+public final class VcpuHotplug implements Trigger {
+    @Override
+    public String name() {
+        return "vcpu-hotplug";
+    }
+
+    @Override
+    public Expectation expectation() {
+        return Expectation.NO_JUMP;
+    }
+
+    @Override
+    public String reference() {
+        return "this kernel lacks c52ffadc65e2 (Linux 6.8: no master-clock update when a vCPU is created)";
+    }
+
+    @Override
+    public Optional<String> missingCapability(HostFacts host) {
+        return Optional.empty();
+    }
+
+    @Override
+    public TriggerEffect apply(TriggerContext ctx) {
+        if (ctx.vcpus() >= GuestAbi.MAX_VCPUS) {
+            throw new IllegalStateException("vcpu-hotplug needs fewer than " + GuestAbi.MAX_VCPUS + " vCPUs to start with");
+        }
+        long before = Libc.monotonicRawNs();
+        int id = ctx.session().addVcpu().id();
+        return TriggerEffect.of(before, Libc.monotonicRawNs(), "KVM_CREATE_VCPU(" + id + ") while the others sampled; it joined and sampled too");
+    }
+}

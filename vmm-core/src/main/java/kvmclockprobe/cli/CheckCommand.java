@@ -1,0 +1,125 @@
+package kvmclockprobe.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import kvmclockprobe.check.Check;
+import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.Scenario;
+import kvmclockprobe.check.Trigger;
+import kvmclockprobe.check.Triggers;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.host.HostProbe;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.report.CheckJson;
+import kvmclockprobe.report.CheckPlot;
+import kvmclockprobe.report.CheckTable;
+import kvmclockprobe.report.CheckTap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code check}: the probe's main job. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Apply every operation that may re-snapshot the KVM clock to a running guest, measure the jump "
+                + "the guest saw, compare it with the jump predicted from the measured drift, and give a verdict.",
+                "Exit: 0 nothing failed and something ran, 1 a trigger failed, 4 everything was skipped (KSFT_SKIP)."})
+final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    KvmDeviceOption device;
+
+    @Option(names = "--trigger", paramLabel = "NAME", description = "Run only this trigger (repeatable). Triggers: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = TriggerNames.class)
+    List<String> triggerNames = new ArrayList<>();
+
+    @Option(names = "--settle-seconds", paramLabel = "N", defaultValue = "10",
+            description = "Drift measurement before each trigger (default: ${DEFAULT-VALUE}).")
+    double settleSeconds;
+
+    @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "1", hidden = true,
+            description = "Sampling after each trigger (default: ${DEFAULT-VALUE}).")
+    double afterSeconds;
+
+    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "Sampling vCPUs (default: ${DEFAULT-VALUE}).")
+    int vcpus;
+
+    @Option(names = "--strict", description = "Fail every observed jump, whatever the trigger.")
+    boolean strict;
+
+    @Option(names = "--tap", description = "Print kselftest TAP instead of a table.")
+    boolean tap;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE.svg", description = "Also plot guest clock minus host raw time around each trigger (SVG).")
+    Path plot;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The trigger names, for help and completion. */
+    static final class TriggerNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        TriggerNames() {
+            super(Triggers.names());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Trigger> triggers = selectedTriggers();
+        if (!(settleSeconds >= 1 && settleSeconds <= 3600)) {
+            throw new ParameterException(spec.commandLine(), "--settle-seconds must be 1..3600");
+        }
+        if (!(afterSeconds >= 0.2 && afterSeconds <= 60)) {
+            throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.2..60");
+        }
+        if (vcpus < 1 || vcpus >= GuestAbi.MAX_VCPUS) {
+            throw new ParameterException(spec.commandLine(), "--vcpus must be 1.." + (GuestAbi.MAX_VCPUS - 1));
+        }
+        Scenario.Settings settings = new Scenario.Settings(Duration.ofMillis(Math.round(settleSeconds * 1000)),
+                Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
+        CheckReport report;
+        try (Kvm kvm = device.open()) {
+            HostFacts host = HostProbe.collect(kvm);
+            try (Progress progress = new Progress("check", settleSeconds)) {
+                report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (tap) CheckTap.print(out, report);
+        else CheckTable.print(out, report);
+        out.flush();
+        if (json != null) {
+            Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(CheckJson.toJson(report)) + "\n");
+        }
+        if (plot != null) Files.writeString(plot, CheckPlot.svg(report));
+        return report.exitCode();
+    }
+
+    private List<Trigger> selectedTriggers() {
+        if (triggerNames.isEmpty()) return Triggers.ALL;
+        List<Trigger> selected = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(triggerNames)) {
+            selected.add(Triggers.byName(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "unknown trigger '" + name + "'; valid triggers: " + String.join(", ", Triggers.names()))));
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,40 @@
+package kvmclockprobe.clock;
+
+/**
+ * The measured drift between the clock definitions over one stretch of time in one mode.
+ *
+ * @param readings              host readings taken
+ * @param readingsUsed          readings whose bracket was narrow enough to fit
+ * @param durationS             time spanned by the used readings
+ * @param bMinusANsPerSec       slope of B − A (B ahead of A when positive)
+ * @param bMinusAStderrNsPerSec standard error of that slope
+ * @param cMinusBNsPerSec       slope of C − B
+ * @param cMinusBStderrNsPerSec standard error of that slope
+ * @param cMinusBMeanNs         mean of C − B (an offset, not a drift)
+ * @param medianBracketNs       median width of the raw-clock bracket around {@code KVM_GET_CLOCK}
+ * @param residualNs            standard deviation of B − raw around its line
+ * @param masterClock           the VM was in master-clock mode in the fitted stretch
+ * @param masterClockThroughout it was in master-clock mode for every reading
+ * @param modeChanges           how often the mode changed (each restarts the fit)
+ * @param sinceSnapshotNs       guest time from the last master-clock snapshot to the last reading
+ */
+public record DriftResult(long readings, long readingsUsed, double durationS,
+                          double bMinusANsPerSec, double bMinusAStderrNsPerSec,
+                          double cMinusBNsPerSec, double cMinusBStderrNsPerSec, double cMinusBMeanNs,
+                          double medianBracketNs, double residualNs,
+                          boolean masterClock, boolean masterClockThroughout, int modeChanges,
+                          long sinceSnapshotNs) {
+
+    /**
+     * The jump a master-clock re-snapshot would give the guest after {@code sinceSnapshotNs} of
+     * guest time: B is reset to A, so the clock moves by −(B − A) = −drift × elapsed.
+     */
+    public long predictJumpNs(long sinceSnapshotNs) {
+        return Math.round(-bMinusANsPerSec * sinceSnapshotNs / 1e9);
+    }
+
+    /** {@link #predictJumpNs(long)} at the last reading. */
+    public long predictedJumpNs() {
+        return predictJumpNs(sinceSnapshotNs);
+    }
+}

@@ -1,0 +1,395 @@
+package kvmclockprobe.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.PlotPoint;
+import kvmclockprobe.check.Status;
+import kvmclockprobe.check.TriggerResult;
+
+/**
+ * The {@code check --plot} picture: a standalone SVG with one panel per trigger that ran and has
+ * plot points, stacked vertically. Each panel plots the guest clock minus host raw time against
+ * host time relative to the trigger (a dashed line at 0), so a jump shows as a step.
+ *
+ * <p>Points that are not finite, or absurdly large ({@literal >} 1e100), are left out; an empty or
+ * degenerate range (one point, a constant value) is widened so that the scales stay finite. The
+ * SVG is written by hand with {@link Xml}, which escapes every text and attribute.
+ */
+public final class CheckPlot {
+    static final String SVG_NS = "http://www.w3.org/2000/svg";
+
+    static final int WIDTH = 900;
+    private static final int HEADER = 40;
+    private static final int PANEL_HEIGHT = 300;
+    private static final int PANEL_GAP = 14;
+    private static final int PLOT_LEFT = 92;
+    private static final int PLOT_RIGHT = WIDTH - 30;
+    private static final int PLOT_TOP = 62; // relative to the panel
+    private static final int PLOT_HEIGHT = 190;
+    private static final double MAX_ABS = 1e100;
+    /** The reason under a panel's title: two lines of at most this many characters. */
+    private static final int REASON_CHARS = 145;
+
+    private static final String INK = "#222";
+    private static final String MUTED = "#666";
+    private static final String GRID = "#e4e4e4";
+    private static final String LINE = "#1f5fa8";
+    private static final String TRIGGER = "#c0392b";
+
+    private CheckPlot() {}
+
+    public static String svg(CheckReport r) {
+        List<TriggerResult> plotted = r.results().stream()
+                .filter(t -> t.status() != Status.SKIP && t.plot() != null && !t.plot().isEmpty())
+                .toList();
+        int height = plotted.isEmpty() ? 120 : HEADER + plotted.size() * (PANEL_HEIGHT + PANEL_GAP);
+        Xml x = new Xml();
+        x.open("svg", "xmlns", SVG_NS, "width", WIDTH, "height", height, "viewBox", "0 0 " + WIDTH + " " + height,
+                "font-family", "DejaVu Sans, Helvetica, Arial, sans-serif", "font-size", 12);
+        x.text("title", "kvmclock-probe check");
+        x.empty("rect", "x", 0, "y", 0, "width", WIDTH, "height", height, "fill", "#fff");
+        x.text("text", heading(r), "x", 16, "y", 26, "font-size", 15, "font-weight", "bold", "fill", INK);
+        if (plotted.isEmpty()) {
+            x.text("text", "no trigger ran", "x", WIDTH / 2, "y", 80, "font-size", 16, "text-anchor", "middle",
+                    "fill", MUTED, "class", "empty");
+        }
+        int y = HEADER;
+        int index = 0;
+        for (TriggerResult t : plotted) {
+            panel(x, t, index++, y);
+            y += PANEL_HEIGHT + PANEL_GAP;
+        }
+        x.close("svg");
+        return x.toString();
+    }
+
+    private static String heading(CheckReport r) {
+        StringBuilder s = new StringBuilder("kvmclock-probe check");
+        if (r.host() != null) s.append(" — host ").append(r.host().kernelRelease());
+        s.append(", settle ").append(CheckTable.number(r.settleS())).append(" s: ")
+                .append(r.count(Status.PASS)).append(" passed, ")
+                .append(r.count(Status.FAIL)).append(" failed, ")
+                .append(r.count(Status.SKIP)).append(" skipped");
+        return s.toString();
+    }
+
+    private static void panel(Xml x, TriggerResult t, int index, int top) {
+        x.open("g", "class", "panel", "id", "panel-" + index, "data-trigger", t.trigger(),
+                "transform", "translate(0," + top + ")");
+        x.text("title", CheckTable.oneLine(t.trigger()) + ": " + CheckTable.oneLine(t.reason()));
+        x.empty("rect", "x", 0.5, "y", 0.5, "width", WIDTH - 1, "height", PANEL_HEIGHT - 1, "fill", "none",
+                "stroke", "#ccc");
+
+        // title: trigger, status, observed/predicted jump; then the reason, shortened if it must be
+        String statusColor = t.status() == Status.FAIL ? "#c0392b" : t.status() == Status.PASS ? "#1e8449" : MUTED;
+        x.openInline("text", "x", 12, "y", 20, "font-size", 14, "fill", INK, "class", "panel-title");
+        x.text("tspan", CheckTable.oneLine(t.trigger()), "font-weight", "bold");
+        x.text("tspan", t.status().label().toUpperCase(Locale.ROOT), "dx", 10, "font-weight", "bold",
+                "fill", statusColor);
+        x.text("tspan", "observed " + CheckTable.ns(t.observedJumpNs()) + ", predicted "
+                + CheckTable.ns(t.predictedJumpNs()) + (t.expectedJump() ? " (jump expected)" : " (no jump expected)"),
+                "dx", 14);
+        x.close("text");
+        List<String> reason = CheckTable.wrap(CheckTable.oneLine(t.reason()), REASON_CHARS);
+        if (reason.size() > 2) reason = List.of(reason.get(0), reason.get(1) + " …"); // all of it is in <title>
+        x.openInline("text", "x", 12, "y", 37, "font-size", 11, "fill", MUTED, "class", "panel-reason");
+        for (int i = 0; i < reason.size(); i++) {
+            // the space that wrapping took out stays in the text, invisible at the end of a line
+            x.text("tspan", reason.get(i) + (i + 1 < reason.size() ? " " : ""), "x", 12, "dy", i == 0 ? 0 : 14);
+        }
+        x.close("text");
+
+        List<PlotPoint> points = usable(t.plot());
+        int plotW = PLOT_RIGHT - PLOT_LEFT;
+        if (points.isEmpty()) {
+            x.text("text", "no finite plot points", "x", PLOT_LEFT + plotW / 2, "y", PLOT_TOP + PLOT_HEIGHT / 2,
+                    "text-anchor", "middle", "fill", MUTED);
+            x.close("g");
+            return;
+        }
+
+        double tMin = 0, tMax = 0, vMin = Double.POSITIVE_INFINITY, vMax = Double.NEGATIVE_INFINITY;
+        for (PlotPoint p : points) { // the trigger (t = 0) is always in view
+            tMin = Math.min(tMin, p.timeS());
+            tMax = Math.max(tMax, p.timeS());
+            vMin = Math.min(vMin, p.guestMinusRawNs());
+            vMax = Math.max(vMax, p.guestMinusRawNs());
+        }
+        Axis xa = Axis.of(tMin, tMax, 8, 0);
+        Axis ya = Axis.of(vMin, vMax, 5, 0.05);
+        Scale sx = new Scale(xa.lo, xa.hi, PLOT_LEFT, PLOT_RIGHT);
+        Scale sy = new Scale(ya.lo, ya.hi, PLOT_TOP + PLOT_HEIGHT, PLOT_TOP);
+        double bottom = PLOT_TOP + PLOT_HEIGHT;
+
+        // grid and ticks
+        x.open("g", "class", "grid", "stroke", GRID, "stroke-width", 1);
+        for (double v : xa.ticks) x.empty("line", "x1", sx.at(v), "y1", PLOT_TOP, "x2", sx.at(v), "y2", bottom);
+        for (double v : ya.ticks) x.empty("line", "x1", PLOT_LEFT, "y1", sy.at(v), "x2", PLOT_RIGHT, "y2", sy.at(v));
+        x.close("g");
+        x.empty("rect", "x", PLOT_LEFT, "y", PLOT_TOP, "width", plotW, "height", PLOT_HEIGHT, "fill", "none",
+                "stroke", "#999");
+        x.open("g", "class", "x-ticks", "font-size", 11, "fill", INK, "text-anchor", "middle");
+        for (double v : xa.ticks) x.text("text", xa.label(v), "x", sx.at(v), "y", bottom + 15);
+        x.close("g");
+        YUnit unit = YUnit.of(ya);
+        x.open("g", "class", "y-ticks", "font-size", 11, "fill", INK, "text-anchor", "end");
+        for (double v : ya.ticks) x.text("text", unit.label(ya, v), "x", PLOT_LEFT - 6, "y", sy.at(v) + 4);
+        x.close("g");
+        x.text("text", "time relative to the trigger (s)", "x", PLOT_LEFT + plotW / 2.0, "y", bottom + 32,
+                "text-anchor", "middle", "fill", INK);
+        double yMid = PLOT_TOP + PLOT_HEIGHT / 2.0;
+        x.text("text", "guest clock − host raw (" + unit.name + ")", "x", 16, "y", yMid, "text-anchor", "middle",
+                "fill", INK, "transform", "rotate(-90 16 " + Xml.num(yMid) + ")");
+
+        // the trigger
+        x.empty("line", "class", "trigger", "x1", sx.at(0), "y1", PLOT_TOP, "x2", sx.at(0), "y2", bottom,
+                "stroke", TRIGGER, "stroke-width", 1.2, "stroke-dasharray", "5 4");
+        x.text("text", "trigger", "x", sx.at(0) + 4, "y", PLOT_TOP + 12, "font-size", 10, "fill", TRIGGER);
+
+        // the data: a line through the points (the jump is its near-vertical segment), dots when few
+        List<PlotPoint> drawn = thin(points, sx);
+        StringBuilder pts = new StringBuilder();
+        for (PlotPoint p : drawn) {
+            if (!pts.isEmpty()) pts.append(' ');
+            pts.append(Xml.num(sx.at(p.timeS()))).append(',').append(Xml.num(sy.at(p.guestMinusRawNs())));
+        }
+        x.empty("polyline", "class", "data", "points", pts.toString(), "fill", "none", "stroke", LINE,
+                "stroke-width", 1.5, "stroke-linejoin", "round");
+        if (drawn.size() <= 300) {
+            x.open("g", "class", "dots", "fill", LINE);
+            for (PlotPoint p : drawn) x.empty("circle", "cx", sx.at(p.timeS()), "cy", sy.at(p.guestMinusRawNs()), "r", 2);
+            x.close("g");
+        }
+        x.close("g");
+    }
+
+    /** The finite, plottable points, in time order. */
+    static List<PlotPoint> usable(List<PlotPoint> plot) {
+        List<PlotPoint> out = new ArrayList<>();
+        for (PlotPoint p : plot) {
+            if (p == null) continue;
+            if (!Double.isFinite(p.timeS()) || !Double.isFinite(p.guestMinusRawNs())) continue;
+            if (Math.abs(p.timeS()) > MAX_ABS || Math.abs(p.guestMinusRawNs()) > MAX_ABS) continue;
+            out.add(p);
+        }
+        out.sort(Comparator.comparingDouble(PlotPoint::timeS));
+        return out;
+    }
+
+    /**
+     * At most about four points per pixel column (the first, the lowest, the highest and the last),
+     * so that a long run stays a small file and a step stays as tall as it is.
+     */
+    static List<PlotPoint> thin(List<PlotPoint> points, Scale sx) {
+        int columns = (int) Math.ceil(Math.abs(sx.r1 - sx.r0)) + 1;
+        if (points.size() <= 4 * columns) return points;
+        List<PlotPoint> out = new ArrayList<>();
+        int i = 0;
+        while (i < points.size()) {
+            long col = (long) Math.floor(sx.at(points.get(i).timeS()));
+            int first = i, lo = i, hi = i, last = i;
+            while (i < points.size() && (long) Math.floor(sx.at(points.get(i).timeS())) == col) {
+                if (points.get(i).guestMinusRawNs() < points.get(lo).guestMinusRawNs()) lo = i;
+                if (points.get(i).guestMinusRawNs() > points.get(hi).guestMinusRawNs()) hi = i;
+                last = i++;
+            }
+            int[] keep = {first, Math.min(lo, hi), Math.max(lo, hi), last};
+            int prev = -1;
+            for (int k : keep) {
+                if (k > prev) out.add(points.get(k));
+                prev = Math.max(prev, k);
+            }
+        }
+        return out;
+    }
+
+    /** A linear map from a data range to a pixel range. */
+    record Scale(double d0, double d1, double r0, double r1) {
+        double at(double v) {
+            double span = d1 - d0;
+            double p = span == 0 || !Double.isFinite(span) ? (r0 + r1) / 2 : r0 + (v - d0) / span * (r1 - r0);
+            return Double.isFinite(p) ? p : (r0 + r1) / 2;
+        }
+    }
+
+    /** A data range widened to round tick values, and those ticks. */
+    record Axis(double lo, double hi, double step, List<Double> ticks) {
+        static Axis of(double min, double max, int targetTicks, double padFraction) {
+            double span = max - min;
+            if (span == 0) {
+                double pad = Math.max(1, Math.abs(min) * 0.05);
+                min -= pad;
+                max += pad;
+            } else {
+                min -= span * padFraction;
+                max += span * padFraction;
+            }
+            double step = niceStep((max - min) / targetTicks);
+            double lo = Math.floor(min / step) * step;
+            double hi = Math.ceil(max / step) * step;
+            List<Double> ticks = new ArrayList<>();
+            long n = Math.round((hi - lo) / step);
+            for (long i = 0; i <= n && i <= 100; i++) {
+                double v = lo + i * step;
+                ticks.add(Math.abs(v) < step * 1e-9 ? 0.0 : v);
+            }
+            return new Axis(lo, hi, step, ticks);
+        }
+
+        String label(double v) {
+            return format(v, decimals(step));
+        }
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
+    static double niceStep(double raw) {
+        if (!(raw > 0) || !Double.isFinite(raw)) return 1;
+        double pow = Math.pow(10, Math.floor(Math.log10(raw)));
+        double f = raw / pow;
+        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        return nice * pow;
+    }
+
+    /** The y axis unit: ns while the labels stay short, then µs, ms, s. */
+    record YUnit(String name, double scale) {
+        static YUnit of(Axis a) {
+            double m = Math.max(Math.abs(a.lo), Math.abs(a.hi));
+            if (m < 1e6) return new YUnit("ns", 1);
+            if (m < 1e9) return new YUnit("µs", 1e3);
+            if (m < 1e12) return new YUnit("ms", 1e6);
+            return new YUnit("s", 1e9);
+        }
+
+        String label(Axis a, double v) {
+            return format(v / scale, decimals(a.step / scale));
+        }
+    }
+
+    private static int decimals(double step) {
+        return (int) Math.max(0, Math.min(9, -Math.floor(Math.log10(step) + 1e-9)));
+    }
+
+    /** A tick label, with a real minus sign; {@code 2.5e9} style beyond seven digits. */
+    static String format(double v, int decimals) {
+        String s;
+        if (Math.abs(v) >= 1e7) {
+            String[] parts = String.format(Locale.ROOT, "%.3e", v).split("e");
+            String mantissa = parts[0].replaceAll("0+$", "").replaceAll("\\.$", "");
+            s = mantissa + "e" + Integer.parseInt(parts[1]);
+        } else {
+            s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+        if (s.matches("-0(\\.0*)?")) s = s.substring(1);
+        return s.replace('-', '−');
+    }
+
+    /**
+     * A minimal XML writer: elements with attributes and escaped text, indented, except inside an
+     * element opened with {@link #openInline} (SVG text with {@code tspan}s), where indentation
+     * would be text.
+     */
+    static final class Xml {
+        private final StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        private int depth;
+        /** The depth of the innermost inline element, or -1 when not inside one. */
+        private int inlineDepth = -1;
+
+        Xml open(String name, Object... attrs) {
+            start(name, attrs);
+            b.append('>').append(newline());
+            depth++;
+            return this;
+        }
+
+        /** Opens an element whose children are written without any whitespace between them. */
+        Xml openInline(String name, Object... attrs) {
+            start(name, attrs);
+            b.append('>');
+            if (inlineDepth < 0) inlineDepth = depth;
+            depth++;
+            return this;
+        }
+
+        Xml empty(String name, Object... attrs) {
+            start(name, attrs);
+            b.append("/>").append(newline());
+            return this;
+        }
+
+        Xml text(String name, String text, Object... attrs) {
+            start(name, attrs);
+            b.append('>').append(escape(text)).append("</").append(name).append('>').append(newline());
+            return this;
+        }
+
+        Xml close(String name) {
+            depth--;
+            b.append(indent()).append("</").append(name).append('>');
+            if (depth == inlineDepth) inlineDepth = -1; // the inline element itself ends its line
+            b.append(newline());
+            return this;
+        }
+
+        private String indent() {
+            return inlineDepth >= 0 ? "" : "  ".repeat(depth);
+        }
+
+        private String newline() {
+            return inlineDepth >= 0 ? "" : "\n";
+        }
+
+        private void start(String name, Object[] attrs) {
+            if (attrs.length % 2 != 0) throw new IllegalArgumentException("attributes come in name/value pairs");
+            b.append(indent()).append('<').append(name);
+            for (int i = 0; i < attrs.length; i += 2) {
+                Object v = attrs[i + 1];
+                String value = v instanceof Double d ? num(d) : v instanceof Float f ? num(f) : String.valueOf(v);
+                b.append(' ').append(attrs[i]).append("=\"").append(escape(value)).append('"');
+            }
+        }
+
+        /** A coordinate: at most two decimals, never NaN or Infinity (those become 0). */
+        static String num(double v) {
+            if (!Double.isFinite(v)) return "0";
+            String s = String.format(Locale.ROOT, "%.2f", v);
+            if (s.indexOf('.') >= 0) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+            return s.equals("-0") ? "0" : s;
+        }
+
+        /** Text or attribute value escaped for XML 1.0; characters XML cannot hold become U+FFFD. */
+        static String escape(String s) {
+            if (s == null) return "";
+            StringBuilder e = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); ) {
+                int c = s.codePointAt(i);
+                i += Character.charCount(c);
+                switch (c) {
+                    case '&' -> e.append("&amp;");
+                    case '<' -> e.append("&lt;");
+                    case '>' -> e.append("&gt;");
+                    case '"' -> e.append("&quot;");
+                    case '\'' -> e.append("&apos;");
+                    case '\t' -> e.append("&#9;");
+                    case '\n' -> e.append("&#10;");
+                    case '\r' -> e.append("&#13;");
+                    default -> {
+                        boolean legal = (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                                || (c >= 0x10000 && c <= 0x10FFFF);
+                        if (legal) e.appendCodePoint(c);
+                        else e.append('\uFFFD');
+                    }
+                }
+            }
+            return e.toString();
+        }
+
+        @Override
+        public String toString() {
+            return b.toString();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package kvmclockprobe.report;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.Status;
+import kvmclockprobe.check.TriggerResult;
+
+/**
+ * The {@code check --tap} output, as the kernel's KVM selftests print it through
+ * {@code kselftest.h}: {@code TAP version 13}, the plan {@code 1..N}, for each trigger its
+ * {@code # } diagnostic lines followed by {@code ok N trigger}, {@code not ok N trigger} or
+ * {@code ok N trigger # SKIP reason}, and {@code ksft_print_cnts()}'s {@code # Totals:} line.
+ */
+public final class CheckTap {
+    private CheckTap() {}
+
+    public static void print(PrintWriter out, CheckReport r) {
+        out.println("TAP version 13");
+        out.println("1.." + r.results().size());
+        int n = 0;
+        for (TriggerResult t : r.results()) {
+            n++;
+            String name = description(t.trigger());
+            for (String d : diagnostics(t)) comment(out, name + ": ", d);
+            switch (t.status()) {
+                case PASS -> out.println("ok " + n + " " + name);
+                case FAIL -> out.println("not ok " + n + " " + name);
+                case SKIP -> out.println("ok " + n + " " + name + " # SKIP " + CheckTable.oneLine(t.reason()));
+            }
+        }
+        out.printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0%n",
+                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP));
+    }
+
+    /** What a reader of the TAP stream needs besides the verdict, one item per {@code #} line. */
+    static List<String> diagnostics(TriggerResult t) {
+        List<String> lines = new ArrayList<>();
+        if (t.status() == Status.SKIP) { // the reason is on the result line; nothing was measured
+            if (t.diagnostics() != null) lines.addAll(t.diagnostics());
+            return lines;
+        }
+        if (t.reason() != null && !t.reason().isBlank()) lines.add(t.status().label() + ": " + t.reason());
+        lines.add("observed jump " + CheckTable.ns(t.observedJumpNs()) + ", predicted "
+                + CheckTable.ns(t.predictedJumpNs()) + " (a correct kernel "
+                + (t.expectedJump() ? "moves" : "does not move") + " the guest clock here)");
+        if (t.observedJumpNsPerVcpu() != null && t.observedJumpNsPerVcpu().size() > 1) {
+            lines.add("observed jump per vCPU: " + t.observedJumpNsPerVcpu().stream()
+                    .map(CheckTable::ns).toList());
+        }
+        lines.add("drift " + CheckTable.nsPerSec(t.driftNsPerSec()) + " (B-A, during settle)");
+        lines.add("master clock before " + onOff(t.masterClockBefore()) + ", after " + onOff(t.masterClockAfter()));
+        lines.add("tsc step " + (t.tscStepCycles() == null ? "unknown"
+                : (t.tscStepCycles() > 0 ? "+" : "") + t.tscStepCycles() + " cycles"));
+        if (t.wallclockStepNs() != null) lines.add("wallclock step " + CheckTable.ns(t.wallclockStepNs()));
+        lines.add("vcpus " + t.vcpus());
+        if (t.diagnostics() != null) lines.addAll(t.diagnostics());
+        return lines;
+    }
+
+    /** One {@code # prefix} line per line of {@code text}: a line break must never end the comment. */
+    private static void comment(PrintWriter out, String prefix, String text) {
+        for (String l : (text == null ? "" : text).split("\\R", -1)) out.println(("# " + prefix + l).stripTrailing());
+    }
+
+    /** The test point description: one line, and a {@code #} escaped so it cannot start a directive. */
+    private static String description(String trigger) {
+        return CheckTable.oneLine(trigger).replace("\\", "\\\\").replace("#", "\\#");
+    }
+
+    private static String onOff(Boolean b) {
+        return b == null ? "unknown" : b ? "on" : "off";
+    }
+}

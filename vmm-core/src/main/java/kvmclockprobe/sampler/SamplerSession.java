@@ -1,0 +1,237 @@
+package kvmclockprobe.sampler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.guest.GuestImage;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.Vcpu;
+import kvmclockprobe.machine.ControlPage;
+import kvmclockprobe.machine.GuestFailure;
+import kvmclockprobe.machine.Machine;
+
+/**
+ * The sampler guest running on N vCPUs, one platform thread each, with a watchdog that declares
+ * a vCPU hung when it stays in the guest past the limit without a doorbell. Every wait is
+ * bounded by time. Closing it stops every vCPU and closes the VM.
+ */
+public final class SamplerSession implements AutoCloseable {
+
+    /**
+     * @param doorbellIntervalNs the guest rings at least this often (its own clock)
+     * @param hangLimit          in the guest this long without an exit = hung
+     * @param readyTimeout       how long to wait for every vCPU's DOORBELL_READY
+     */
+    public record Options(long doorbellIntervalNs, Duration hangLimit, Duration readyTimeout) {
+        public static Options defaults() {
+            return new Options(10_000_000L, Duration.ofSeconds(5), Duration.ofSeconds(20));
+        }
+
+        public Options withHangLimit(Duration limit) {
+            return new Options(doorbellIntervalNs, limit, readyTimeout);
+        }
+    }
+
+    private final Machine machine;
+    private final ControlPage control;
+    private final Options options;
+    private final List<VcpuRunner> runners = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final List<GuestEvent> events = new CopyOnWriteArrayList<>();
+    private final Thread watchdog;
+    private volatile boolean closing;
+
+    private SamplerSession(Machine machine, Options options) {
+        this.machine = machine;
+        this.options = options;
+        this.control = new ControlPage(machine.ram());
+        control.setDoorbellIntervalNs(options.doorbellIntervalNs());
+        this.watchdog = Thread.ofPlatform().daemon().name("sampler-watchdog").unstarted(this::watch);
+    }
+
+    /** Boots the sampler guest on {@code vcpus} vCPUs and waits until every one has rung READY. */
+    public static SamplerSession start(Kvm kvm, int vcpus, Options options) {
+        SamplerSession s = launch(kvm, GuestImage.SAMPLER, vcpus, options);
+        try {
+            s.awaitReady();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Boots {@code image} (normally the sampler) and starts its vCPUs without waiting for READY. */
+    public static SamplerSession launch(Kvm kvm, GuestImage image, int vcpus, Options options) {
+        if (vcpus < 1 || vcpus > GuestAbi.MAX_VCPUS) {
+            throw new IllegalArgumentException("vCPUs must be 1.." + GuestAbi.MAX_VCPUS + ", got " + vcpus);
+        }
+        Machine m = Machine.boot(kvm, image, vcpus);
+        SamplerSession s;
+        try {
+            s = new SamplerSession(m, options);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        for (Vcpu v : m.vcpus()) s.startRunner(v);
+        s.watchdog.start();
+        return s;
+    }
+
+    private VcpuRunner startRunner(Vcpu vcpu) {
+        VcpuRunner r = new VcpuRunner(vcpu, new VcpuBlock(machine.ram(), vcpu.id()), events::add);
+        runners.add(r);
+        threads.add(Thread.ofPlatform().name("vcpu-" + vcpu.id()).start(r));
+        return r;
+    }
+
+    private void watch() {
+        while (!closing) {
+            long now = System.nanoTime();
+            for (VcpuRunner r : runners) r.checkHung(now, options.hangLimit().toNanos());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+        for (VcpuRunner r : runners) {
+            awaitReady(r, deadline);
+        }
+    }
+
+    private void awaitReady(VcpuRunner r, long deadline) {
+        try {
+            long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            if (r.awaitReady(leftMs)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestFailure("interrupted while waiting for the sampler guest");
+        }
+        if (r.failure() != null) throw r.failure();
+        throw new GuestFailure("vCPU " + r.index() + " did not ring READY within " + options.readyTimeout());
+    }
+
+    /**
+     * Hot-plugs one more vCPU ({@code KVM_CREATE_VCPU} while the others run) and waits for it to
+     * be sampling.
+     */
+    public Vcpu addVcpu() {
+        Vcpu v = machine.addVcpu();
+        VcpuRunner r = startRunner(v);
+        awaitReady(r, System.nanoTime() + options.readyTimeout().toNanos());
+        return v;
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public ControlPage control() {
+        return control;
+    }
+
+    public int vcpuCount() {
+        return runners.size();
+    }
+
+    /** Every event any vCPU recorded so far, in the order the host drained them. */
+    public List<GuestEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** Runs a vCPU ioctl on vCPU {@code index}'s own thread between two runs, waiting at most {@code timeout}. */
+    public <T> T onVcpu(int index, Function<Vcpu, T> action, Duration timeout) {
+        try {
+            return runners.get(index).submit(action).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new GuestFailure("vCPU " + index + " did not leave the guest within " + timeout
+                    + " to run a host request");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestFailure("interrupted while waiting for vCPU " + index);
+        }
+    }
+
+    /** Throws the first failure of any vCPU (fault, hang, protocol error), if any. */
+    public void checkHealthy() {
+        for (VcpuRunner r : runners) {
+            if (r.failure() != null) throw r.failure();
+            if (r.isFinished() && !r.guestDone()) throw new GuestFailure("vCPU " + r.index() + " stopped unexpectedly");
+        }
+    }
+
+    /** Sleeps {@code duration} in small steps, failing early if a vCPU fails. */
+    public void sampleFor(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            checkHealthy();
+            try {
+                Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GuestFailure("interrupted while sampling");
+            }
+        }
+        checkHealthy();
+    }
+
+    /**
+     * Asks the guest to stop, waits (at most {@code timeout}) for every vCPU to ring DONE, and
+     * returns their final statuses. Throws a vCPU's failure if it had one.
+     */
+    public List<VcpuStatus> stop(Duration timeout) {
+        control.requestStop();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (VcpuRunner r : runners) {
+            try {
+                long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                if (!r.awaitFinished(leftMs)) {
+                    r.forceStop();
+                    throw new GuestFailure("vCPU " + r.index() + " did not finish within " + timeout + " of the stop request");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GuestFailure("interrupted while stopping the guest");
+            }
+        }
+        checkHealthy();
+        List<VcpuStatus> statuses = new ArrayList<>();
+        for (VcpuRunner r : runners) statuses.add(r.block().status());
+        return statuses;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        watchdog.interrupt();
+        for (VcpuRunner r : runners) r.forceStop();
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                // A vCPU thread that cannot be stopped must not have its VM closed under it.
+                throw new IllegalStateException(t.getName() + " did not stop within 5 s of a kick");
+            }
+        }
+        machine.close();
+    }
+}

@@ -1,0 +1,112 @@
+package kvmclockprobe.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.host.HostProbe;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.testing.RealKvm;
+
+/**
+ * Every trigger on the real /dev/kvm. What each must do depends on what this host reports
+ * (measured by {@link HostProbe}), never on assumptions: triggers whose capability is missing
+ * must skip naming it; the others must give the verdict a correct kernel earns.
+ */
+class CheckOnThisHostTest {
+    static final Scenario.Settings SETTINGS = new Scenario.Settings(Duration.ofSeconds(3), Duration.ofMillis(600), 1, false);
+
+    static Kvm kvm;
+    static HostFacts host;
+    static Map<String, TriggerResult> results;
+
+    @BeforeAll
+    static void runAllTriggers() {
+        kvm = RealKvm.open();
+        host = HostProbe.collect(kvm);
+        CheckReport report = Check.run(kvm, host, Triggers.ALL, SETTINGS, (n, s) -> { });
+        results = report.results().stream().collect(Collectors.toMap(TriggerResult::trigger, Function.identity()));
+        report.results().forEach(r -> System.out.printf("%-20s %-4s observed=%s predicted=%s %s%n  %s%n", r.trigger(),
+                r.status().label(), r.observedJumpNs(), r.predictedJumpNs(), r.reason(), String.join("\n  ", r.diagnostics())));
+    }
+
+    @AfterAll
+    static void close() {
+        if (kvm != null) kvm.close();
+    }
+
+    @Test
+    void everyTriggerRanOnce() {
+        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(Triggers.names());
+    }
+
+    @Test
+    void triggersWhoseCapabilityIsMissingSkipNamingIt() {
+        if (host.cap("xen_hvm") == 0) {
+            assertThat(results.get("xen-shared-info").status()).isEqualTo(Status.SKIP);
+            assertThat(results.get("xen-shared-info").reason()).contains("KVM_CAP_XEN_HVM");
+            assertThat(results.get("xen-vcpu-info").status()).isEqualTo(Status.SKIP);
+            assertThat(results.get("xen-vcpu-info").reason()).contains("KVM_CAP_XEN_HVM");
+        }
+        if (host.cap("tsc_control") == 0) {
+            assertThat(results.get("tsc-khz").status()).isEqualTo(Status.SKIP);
+            assertThat(results.get("tsc-khz").reason()).contains("KVM_CAP_TSC_CONTROL");
+        }
+        if (host.cap("hyperv_time") == 0) {
+            assertThat(results.get("hyperv-ref-tsc").status()).isEqualTo(Status.SKIP);
+            assertThat(results.get("hyperv-ref-tsc").reason()).contains("KVM_CAP_HYPERV_TIME");
+        }
+        for (TriggerResult r : results.values()) {
+            if (r.status() == Status.SKIP) assertThat(r.observedJumpNs()).as(r.trigger()).isNull();
+        }
+    }
+
+    @Test
+    void reSnapshotTriggersJumpByThePredictedDrift() {
+        for (String name : List.of("tsc-write", "tsc-offset-attr")) {
+            TriggerResult r = results.get(name);
+            assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
+            assertThat(Math.abs(r.observedJumpNs())).as("%s observed jump", name).isGreaterThan(Scenario.SEEN_NS);
+            assertThat(Long.signum(r.observedJumpNs())).as(name).isEqualTo(Long.signum(r.predictedJumpNs()));
+            long tolerance = Math.max(50, Math.abs(r.predictedJumpNs()) / 4);
+            assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).as(name).isLessThanOrEqualTo(tolerance);
+            assertThat(r.masterClockBefore()).isTrue();
+        }
+    }
+
+    @Test
+    void setClockLosesExactlyTheGetToSetInterval() {
+        TriggerResult r = results.get("set-clock");
+        assertThat(r.status()).as(r.reason()).isEqualTo(Status.PASS);
+        assertThat(r.observedJumpNs()).isNegative();
+        assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).isLessThanOrEqualTo(Scenario.SEEN_NS);
+    }
+
+    @Test
+    void clockUpdatesThatAreNotReSnapshotsDoNotMoveTheClock() {
+        for (String name : List.of("kvmclock-ctrl", "vcpu-hotplug")) {
+            TriggerResult r = results.get(name);
+            assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
+            assertThat(Math.abs(r.observedJumpNs())).as(name).isLessThanOrEqualTo(Scenario.SEEN_NS);
+            assertThat(r.predictedJumpNs()).as("%s: a re-snapshot would have moved the clock", name).isNotZero();
+        }
+    }
+
+    @Test
+    void strictFailsTheReSnapshotThatPassesOtherwise() {
+        Scenario.Settings strict = new Scenario.Settings(SETTINGS.settle(), SETTINGS.after(), 1, true);
+        TriggerResult r = Scenario.run(kvm, host, Triggers.byName("tsc-write").orElseThrow(), strict, s -> { });
+        assertThat(results.get("tsc-write").status()).isEqualTo(Status.PASS);
+        assertThat(r.status()).isEqualTo(Status.FAIL);
+        assertThat(r.reason()).contains("--strict").contains("jumped");
+    }
+}

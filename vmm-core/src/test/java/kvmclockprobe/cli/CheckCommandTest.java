@@ -1,0 +1,117 @@
+package kvmclockprobe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.check.Triggers;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.report.TapParser;
+import kvmclockprobe.testing.RealKvm;
+
+/** {@code check} and {@code drift} end to end through the command line, on the real /dev/kvm. */
+class CheckCommandTest {
+
+    @Test
+    void unknownTriggerIsAUsageErrorListingTheValidNames() {
+        CliRun run = CliRun.of("check", "--trigger", "no-such-trigger");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("unknown trigger 'no-such-trigger'");
+        for (String name : Triggers.names()) assertThat(run.err()).contains(name);
+    }
+
+    @Test
+    void badSettleTimeIsAUsageError() {
+        assertThat(CliRun.of("check", "--settle-seconds", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("check", "--settle-seconds", "ten").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void onlySkippedTriggersExitFourWithTapSkips() throws Exception {
+        int tscControl;
+        int hypervTime;
+        try (Kvm kvm = RealKvm.open()) {
+            tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL);
+            hypervTime = kvm.checkExtension(kvm_h.KVM_CAP_HYPERV_TIME);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(tscControl == 0 && hypervTime == 0,
+                "this host has TSC scaling or Hyper-V time, so those triggers would run");
+        CliRun run = CliRun.of("check", "--tap", "--trigger", "tsc-khz", "--trigger", "hyperv-ref-tsc");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.SKIP);
+        TapParser.Document tap = TapParser.parse(run.out());
+        assertThat(tap.plan()).isEqualTo(2);
+        assertThat(tap.points()).allSatisfy(p -> {
+            assertThat(p.ok()).isTrue();
+            assertThat(p.skipped()).isTrue();
+        });
+        assertThat(run.out()).contains("# SKIP KVM_CAP_TSC_CONTROL is 0").contains("# SKIP KVM_CAP_HYPERV_TIME is 0");
+    }
+
+    @Test
+    void tapJsonAndPlotFromARealRun(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("check.json");
+        Path svg = dir.resolve("check.svg");
+        CliRun run = CliRun.of("check", "--tap", "--settle-seconds", "3", "--trigger", "tsc-write", "--trigger", "kvmclock-ctrl",
+                "--trigger", "tsc-khz", "--json", json.toString(), "--plot", svg.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        TapParser.Document tap = TapParser.parse(run.out());
+        assertThat(tap.plan()).isEqualTo(3);
+        assertThat(tap.points()).extracting(TapParser.TestPoint::description).containsExactly("tsc-write", "kvmclock-ctrl", "tsc-khz");
+
+        JsonNode root = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(root.get("host").get("caps").has("xen_hvm")).isTrue();
+        assertThat(root.get("settle_s").asDouble()).isEqualTo(3.0);
+        JsonNode results = root.get("results");
+        assertThat(results).hasSize(3);
+        for (JsonNode r : results) {
+            for (String key : List.of("trigger", "status", "reason", "observed_jump_ns", "predicted_jump_ns", "expected_jump",
+                    "master_clock_before", "master_clock_after", "vcpus", "tsc_step_cycles", "wallclock_step_ns")) {
+                assertThat(r.has(key)).as("%s has %s", r.get("trigger"), key).isTrue();
+            }
+            assertThat(r.get("wallclock_step_ns").isNull()).as("not Xen").isTrue();
+        }
+        JsonNode tscWrite = results.get(0);
+        assertThat(tscWrite.get("status").asText()).isEqualTo("pass");
+        assertThat(tscWrite.get("expected_jump").asBoolean()).isTrue();
+        assertThat(tscWrite.get("observed_jump_ns").isIntegralNumber()).isTrue();
+        assertThat(tscWrite.get("master_clock_before").asBoolean()).isTrue();
+        assertThat(results.get(1).get("expected_jump").asBoolean()).isFalse();
+        assertThat(results.get(2).get("status").asText()).isIn("skip", "pass");
+        String plot = Files.readString(svg);
+        assertThat(plot).contains("<svg").contains("tsc-write").contains("kvmclock-ctrl");
+    }
+
+    @Test
+    void driftJsonHasItsKeysAndTheGuestCounters(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("drift.json");
+        CliRun run = CliRun.of("drift", "--seconds", "3", "--vcpus", "2", "--json", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("B-A drift").contains("predicted jump");
+        JsonNode d = new ObjectMapper().readTree(Files.readString(json));
+        for (String key : List.of("duration_s", "vcpus", "master_clock", "b_minus_a_ns_per_s", "b_minus_a_stderr_ns_per_s",
+                "c_minus_b_ns_per_s", "predicted_jump_ns")) {
+            assertThat(d.has(key)).as(key).isTrue();
+        }
+        assertThat(d.get("vcpus").asInt()).isEqualTo(2);
+        assertThat(d.get("master_clock").asBoolean()).isTrue();
+        // No TSC scaling on a host without KVM_CAP_TSC_CONTROL: B and C agree.
+        assertThat(Math.abs(d.get("c_minus_b_ns_per_s").asDouble())).isLessThan(2.0);
+        JsonNode g = d.get("guest");
+        for (String key : List.of("samples", "version_changes", "backward_steps", "events_lost")) assertThat(g.has(key)).as(key).isTrue();
+        assertThat(g.get("samples").asLong()).isPositive();
+        assertThat(g.get("backward_steps").asLong()).isZero();
+        assertThat(g.get("events_lost").asLong()).isZero();
+        // The prediction is -drift x time since the snapshot.
+        double expected = -d.get("b_minus_a_ns_per_s").asDouble() * d.get("since_snapshot_s").asDouble();
+        assertThat((double) d.get("predicted_jump_ns").asLong()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1.0));
+    }
+}

@@ -1,0 +1,211 @@
+package kvmclockprobe.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.PlotPoint;
+import kvmclockprobe.check.Status;
+import kvmclockprobe.check.TriggerResult;
+
+class CheckPlotTest {
+    static final String SVG = "http://www.w3.org/2000/svg";
+    /** Attributes that hold numbers (or lists of numbers) in what CheckPlot writes. */
+    private static final Set<String> NUMERIC = Set.of("x", "y", "dy", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width",
+            "height", "viewBox", "points", "transform", "font-size", "stroke-width", "stroke-dasharray");
+
+    static Document parse(String svg) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document doc = f.newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
+        Element root = doc.getDocumentElement();
+        assertThat(root.getNamespaceURI()).isEqualTo(SVG);
+        assertThat(root.getLocalName()).isEqualTo("svg");
+        return doc;
+    }
+
+    static List<Element> panels(Document doc) {
+        List<Element> out = new ArrayList<>();
+        NodeList gs = doc.getElementsByTagNameNS(SVG, "g");
+        for (int i = 0; i < gs.getLength(); i++) {
+            Element g = (Element) gs.item(i);
+            if (g.getAttribute("class").equals("panel")) out.add(g);
+        }
+        return out;
+    }
+
+    /** Every numeric attribute of every element is made of finite numbers. */
+    static void assertNumbersFinite(Document doc) {
+        NodeList all = doc.getElementsByTagNameNS("*", "*");
+        int checked = 0;
+        for (int i = 0; i < all.getLength(); i++) {
+            NamedNodeMap attrs = all.item(i).getAttributes();
+            for (int a = 0; a < attrs.getLength(); a++) {
+                Node attr = attrs.item(a);
+                String name = attr.getLocalName() == null ? attr.getNodeName() : attr.getLocalName();
+                String value = attr.getNodeValue();
+                if (!name.equals("data-trigger")) {
+                    assertThat(value).as(name).doesNotContain("NaN").doesNotContain("Infinity");
+                }
+                if (!NUMERIC.contains(name)) continue;
+                String numbers = value.replaceAll("^(translate|rotate)\\(|\\)$", "");
+                for (String token : numbers.split("[ ,]+")) {
+                    assertThat(Double.isFinite(Double.parseDouble(token))).as(name + "=" + value).isTrue();
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isPositive();
+    }
+
+    @Test
+    void onePanelPerTriggerThatRanWithPlotPoints() throws Exception {
+        CheckReport r = Reports.mixed();
+        Document doc = parse(CheckPlot.svg(r));
+        List<String> plotted = panels(doc).stream().map(g -> g.getAttribute("data-trigger")).toList();
+        // skips have no panel, and neither has the pass without plot points
+        assertThat(plotted).containsExactly("set-clock", "tsc-scaling", "tsc-write", "vcpu-hotplug", "xen-shared-info");
+        assertNumbersFinite(doc);
+        for (Element panel : panels(doc)) {
+            assertThat(panel.getElementsByTagNameNS(SVG, "polyline").getLength()).isEqualTo(1);
+            assertThat(texts(panel)).anySatisfy(t -> assertThat(t).contains("guest clock − host raw ("));
+            assertThat(texts(panel)).contains("time relative to the trigger (s)", "trigger");
+            assertThat(texts(panel)).contains("0"); // the x axis has its 0, where the trigger is
+        }
+    }
+
+    @Test
+    void titleHasTriggerStatusAndJumps() throws Exception {
+        Document doc = parse(CheckPlot.svg(Reports.mixed()));
+        Element fail = panels(doc).get(2);
+        String title = firstWithClass(fail, "panel-title").getTextContent();
+        assertThat(title).contains("tsc-write", "FAIL", "observed -1263 ns", "predicted 0 ns");
+    }
+
+    @Test
+    void textIsEscaped() throws Exception {
+        String svg = CheckPlot.svg(Reports.mixed());
+        assertThat(svg).contains("&lt;&amp;&gt;");
+        Document doc = parse(svg);
+        Element fail = panels(doc).get(2);
+        assertThat(firstWithClass(fail, "panel-reason").getTextContent())
+                .contains("master clock went on -> off").endsWith("<&>").contains("-1263 ns");
+        assertThat(fail.getElementsByTagNameNS(SVG, "title").item(0).getTextContent()).endsWith("<&>");
+
+        CheckReport nasty = new CheckReport(Reports.host(), 1, false, List.of(new TriggerResult(
+                "a<b>&\"c'\u0001", Status.FAIL, "x < y && y > \"z\" \uD800 ]]> <!-- -->", 1L, 2L, false, true, true, 1,
+                0L, null, List.of(1L), List.of(), List.of(new PlotPoint(-1, 0), new PlotPoint(1, 1)), 0.0)));
+        Document d = parse(CheckPlot.svg(nasty));
+        assertThat(panels(d)).singleElement().satisfies(g ->
+                assertThat(g.getAttribute("data-trigger")).isEqualTo("a<b>&\"c'\uFFFD"));
+    }
+
+    @Test
+    void jumpIsAStepInThePolyline() throws Exception {
+        Document doc = parse(CheckPlot.svg(Reports.mixed()));
+        Element fail = panels(doc).get(2);
+        Element trigger = firstWithClass(fail, "trigger");
+        double triggerX = Double.parseDouble(trigger.getAttribute("x1"));
+        String[] pts = ((Element) fail.getElementsByTagNameNS(SVG, "polyline").item(0)).getAttribute("points").split(" ");
+        assertThat(pts.length).as("thinned to a few points per pixel column").isLessThanOrEqualTo(4 * 800);
+        double maxDown = 0;
+        for (int i = 1; i < pts.length; i++) {
+            String[] a = pts[i - 1].split(","), b = pts[i].split(",");
+            double x0 = Double.parseDouble(a[0]), x1 = Double.parseDouble(b[0]);
+            double dy = Double.parseDouble(b[1]) - Double.parseDouble(a[1]); // SVG y grows downwards
+            if (x0 <= triggerX + 1 && x1 >= triggerX - 1) maxDown = Math.min(maxDown, -dy);
+            assertThat(x1).isGreaterThanOrEqualTo(x0);
+        }
+        // -1263 ns on an axis of about 1500 ns over 190 px: a step of well over 100 px, downwards
+        assertThat(-maxDown).isGreaterThan(100);
+    }
+
+    @Test
+    void degenerateAndNonFinitePlotsStaySafe() throws Exception {
+        CheckReport r = new CheckReport(Reports.host(), 1, false, List.of(
+                withPlot("single", List.of(new PlotPoint(0.25, 17))),
+                withPlot("single-at-zero", List.of(new PlotPoint(0, 0))),
+                withPlot("constant", List.of(new PlotPoint(-1, 5), new PlotPoint(0, 5), new PlotPoint(1, 5))),
+                withPlot("non-finite", List.of(new PlotPoint(Double.NaN, 1), new PlotPoint(-1, Double.POSITIVE_INFINITY),
+                        new PlotPoint(-0.5, 3), new PlotPoint(0.5, Double.NaN), new PlotPoint(Double.NEGATIVE_INFINITY, 2),
+                        new PlotPoint(0.7, -4), new PlotPoint(1, 1e300))),
+                withPlot("all-nan", List.of(new PlotPoint(Double.NaN, Double.NaN))),
+                withPlot("huge", List.of(new PlotPoint(-1e9, -9e18), new PlotPoint(1e9, 9e18))),
+                withPlot("tiny", List.of(new PlotPoint(-1e-9, 1e-12), new PlotPoint(1e-9, 2e-12))),
+                withPlot("empty", List.of())));
+        String svg = CheckPlot.svg(r);
+        Document doc = parse(svg);
+        assertThat(panels(doc).stream().map(g -> g.getAttribute("data-trigger")).toList())
+                .containsExactly("single", "single-at-zero", "constant", "non-finite", "all-nan", "huge", "tiny");
+        assertNumbersFinite(doc);
+        Element nonFinite = panels(doc).get(3);
+        String points = ((Element) nonFinite.getElementsByTagNameNS(SVG, "polyline").item(0)).getAttribute("points");
+        assertThat(points.split(" ")).hasSize(2);
+        assertThat(texts(panels(doc).get(4))).contains("no finite plot points");
+    }
+
+    @Test
+    void noPanelAtAllSaysNoTriggerRan() throws Exception {
+        for (CheckReport r : List.of(Reports.allSkipped(), new CheckReport(Reports.host(), 1, false, List.of()))) {
+            Document doc = parse(CheckPlot.svg(r));
+            assertThat(panels(doc)).isEmpty();
+            assertThat(texts(doc.getDocumentElement())).contains("no trigger ran");
+            assertNumbersFinite(doc);
+        }
+    }
+
+    @Test
+    void tickLabelsAreRoundNumbers() {
+        assertThat(CheckPlot.niceStep(0.37)).isEqualTo(0.5);
+        assertThat(CheckPlot.niceStep(1500)).isEqualTo(2000);
+        assertThat(CheckPlot.niceStep(1)).isEqualTo(1);
+        CheckPlot.Axis a = CheckPlot.Axis.of(-2, 2, 8, 0);
+        assertThat(a.ticks()).containsExactly(-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0);
+        assertThat(a.ticks().stream().map(a::label).toList())
+                .containsExactly("−2.0", "−1.5", "−1.0", "−0.5", "0.0", "0.5", "1.0", "1.5", "2.0");
+        assertThat(CheckPlot.format(-2.5e9, 0)).isEqualTo("−2.5e9");
+        assertThat(CheckPlot.format(1e10, 0)).isEqualTo("1e10");
+        assertThat(CheckPlot.format(-0.0001, 2)).isEqualTo("0.00");
+        assertThat(CheckPlot.Xml.num(Double.NaN)).isEqualTo("0");
+        assertThat(CheckPlot.Xml.num(-0.001)).isEqualTo("0");
+        assertThat(CheckPlot.Xml.num(12.50)).isEqualTo("12.5");
+    }
+
+    private static TriggerResult withPlot(String trigger, List<PlotPoint> plot) {
+        return new TriggerResult(trigger, Status.PASS, "r", 0L, 0L, false, true, true, 1, 0L, null, List.of(0L),
+                List.of(), plot, 1.0);
+    }
+
+    private static List<String> texts(Element e) {
+        List<String> out = new ArrayList<>();
+        NodeList ts = e.getElementsByTagNameNS(SVG, "text");
+        for (int i = 0; i < ts.getLength(); i++) out.add(ts.item(i).getTextContent());
+        return out;
+    }
+
+    private static Element firstWithClass(Element e, String cls) {
+        NodeList all = e.getElementsByTagNameNS(SVG, "*");
+        for (int i = 0; i < all.getLength(); i++) {
+            Element c = (Element) all.item(i);
+            if (c.getAttribute("class").equals(cls)) return c;
+        }
+        throw new AssertionError("no element of class " + cls);
+    }
+}
