@@ -62,7 +62,7 @@ lab_need_cmd() {
     lab_apt_update
     if ! DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q --no-install-recommends "$pkg" \
         >"$LAB_CACHE/apt-install-$pkg.log" 2>&1; then
-        lab_die 3 "$cmd is missing and 'apt-get install $pkg' failed (log: $LAB_CACHE/apt-install-$pkg.log)"
+        lab_die 3 "$cmd is missing and 'apt-get install $pkg' failed: $(grep -m1 -E '^E:' "$LAB_CACHE/apt-install-$pkg.log" || tail -n1 "$LAB_CACHE/apt-install-$pkg.log") (log: $LAB_CACHE/apt-install-$pkg.log)"
     fi
     command -v "$cmd" >/dev/null 2>&1 ||
         lab_die 3 "$cmd is still missing after 'apt-get install $pkg' (log: $LAB_CACHE/apt-install-$pkg.log)"
