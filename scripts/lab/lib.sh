@@ -1,5 +1,6 @@
 # Sourced by scripts/lab/*: stage lines with times, the download cache, Debian packages.
 # Every external wait here is bounded with timeout(1).
+# shellcheck disable=SC2034 # ROOT, LAB_KERNEL_PACKAGE, LAB_CACHE_TEMPORARY are for the scripts.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$LAB_DIR/../.." && pwd)
