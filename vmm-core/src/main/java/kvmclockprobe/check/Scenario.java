@@ -74,7 +74,7 @@ public final class Scenario {
                                          SamplerSession session) {
         List<String> diagnostics = new ArrayList<>();
         GuestTscProbe tsc = session.onVcpu(0, GuestTscProbe::of, TriggerContext.VCPU_REQUEST_TIMEOUT);
-        ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc());
+        ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
         if (!DriftRun.awaitMasterClock(session, reader)) {
             diagnostics.add("KVM_CLOCK_TSC_STABLE never came on within " + DriftRun.MASTER_CLOCK_WAIT.toSeconds() + " s");
         }
@@ -129,13 +129,14 @@ public final class Scenario {
 
         long sinceSnapshot = firstChangeOnVcpu0 != null
                 ? firstChangeOnVcpu0.oldParams().nsAt(firstChangeOnVcpu0.tsc() - tscStep) - firstChangeOnVcpu0.oldParams().systemTimeNs()
-                : lastBefore.sinceSnapshotNs() + (effect.rawAfterNs() - lastBefore.rawMidNs());
+                : lastBefore.sinceSnapshotNs() + (effect.rawAfterNs() - lastBefore.rawNs());
         long predicted = drift.predictJumpNs(sinceSnapshot);
 
         diagnostics.add(String.format(Locale.ROOT, "B-A drift %+.2f ± %.2f ns/s over %.1f s (%d readings); C-B %+.2f ns/s",
                 drift.bMinusANsPerSec(), drift.bMinusAStderrNsPerSec(), drift.durationS(), drift.readingsUsed(),
                 drift.cMinusBNsPerSec()));
         diagnostics.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", sinceSnapshot / 1e9));
+        diagnostics.add("A/B samples: " + reader.method());
         diagnostics.addAll(effect.notes());
         if (tsc.offsetKnown()) diagnostics.add("guest TSC step at the trigger: " + tscStep + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
         else diagnostics.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
@@ -240,9 +241,9 @@ public final class Scenario {
         for (int i = 0; i < all.size(); i++) {
             // Keep every point near the trigger so the step shows exactly; thin out the rest.
             ClockReading r = all.get(i);
-            boolean nearTrigger = Math.abs(r.rawMidNs() - triggerRawNs) < 50_000_000L;
+            boolean nearTrigger = Math.abs(r.rawNs() - triggerRawNs) < 50_000_000L;
             if (i % stride == 0 || nearTrigger) {
-                points.add(new PlotPoint((r.rawMidNs() - triggerRawNs) / 1e9, r.bMinusRawNs() - base));
+                points.add(new PlotPoint((r.rawNs() - triggerRawNs) / 1e9, r.bMinusRawNs() - base));
             }
         }
         return List.copyOf(points);
