@@ -66,7 +66,7 @@ public final class Scenario {
             log.debug("{} failed", trigger.name(), e);
             return new TriggerResult(trigger.name(), Status.FAIL, trigger.name() + ": probe error: " + e.getMessage(),
                     null, null, trigger.expectation().jumps(), null, null, settings.vcpus(), null, null,
-                    List.of(), List.of("error: " + e), List.of(), null);
+                    List.of(), List.of("error: " + e), List.of(), null, null);
         }
     }
 
@@ -149,9 +149,11 @@ public final class Scenario {
             diagnostics.add("the guest's pvclock lost PVCLOCK_TSC_STABLE_BIT after the trigger (master clock off for a while)");
         }
         Long wallclockStep = null;
+        Boolean wallclockInRange = null;
         if (xen) {
             wallclockStep = wallAfter.epochNs() - wallBefore.epochNs();
             boolean inRange = wallAfter.written() && wallAfter.inRange(firstAfter.bNs(), realtimeBefore, realtimeAfter);
+            wallclockInRange = inRange;
             diagnostics.add(String.format(Locale.ROOT,
                     "shared_info wallclock: before wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; after wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; step %d ns",
                     wallBefore.version(), Integer.toUnsignedLong(wallBefore.sec()), wallBefore.nsec(), wallBefore.secHi(),
@@ -165,7 +167,7 @@ public final class Scenario {
         List<PlotPoint> plot = plot(settle.readings(), after.readings(), effect.rawBeforeNs());
         return new TriggerResult(trigger.name(), v.status, v.reason, observed, v.predictedNs, trigger.expectation().jumps(),
                 lastBefore.masterClock(), lastAfter.masterClock(), vcpus, tsc.offsetKnown() ? tscStep : null, wallclockStep,
-                List.copyOf(jumps), List.copyOf(diagnostics), plot, drift.bMinusANsPerSec());
+                List.copyOf(jumps), List.copyOf(diagnostics), plot, drift.bMinusANsPerSec(), wallclockInRange);
     }
 
     private record Verdict(Status status, String reason, long predictedNs) {}
