@@ -66,7 +66,7 @@ public final class Scenario {
             log.debug("{} failed", trigger.name(), e);
             return new TriggerResult(trigger.name(), Status.FAIL, trigger.name() + ": probe error: " + e.getMessage(),
                     null, null, trigger.expectation().jumps(), null, null, settings.vcpus(), null, null,
-                    List.of(), List.of("error: " + e), List.of(), null);
+                    List.of(), List.of("error: " + e), List.of(), null, null);
         }
     }
 
@@ -74,7 +74,7 @@ public final class Scenario {
                                          SamplerSession session) {
         List<String> diagnostics = new ArrayList<>();
         GuestTscProbe tsc = session.onVcpu(0, GuestTscProbe::of, TriggerContext.VCPU_REQUEST_TIMEOUT);
-        ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc());
+        ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
         if (!DriftRun.awaitMasterClock(session, reader)) {
             diagnostics.add("KVM_CLOCK_TSC_STABLE never came on within " + DriftRun.MASTER_CLOCK_WAIT.toSeconds() + " s");
         }
@@ -129,13 +129,14 @@ public final class Scenario {
 
         long sinceSnapshot = firstChangeOnVcpu0 != null
                 ? firstChangeOnVcpu0.oldParams().nsAt(firstChangeOnVcpu0.tsc() - tscStep) - firstChangeOnVcpu0.oldParams().systemTimeNs()
-                : lastBefore.sinceSnapshotNs() + (effect.rawAfterNs() - lastBefore.rawMidNs());
+                : lastBefore.sinceSnapshotNs() + (effect.rawAfterNs() - lastBefore.rawNs());
         long predicted = drift.predictJumpNs(sinceSnapshot);
 
         diagnostics.add(String.format(Locale.ROOT, "B-A drift %+.2f ± %.2f ns/s over %.1f s (%d readings); C-B %+.2f ns/s",
                 drift.bMinusANsPerSec(), drift.bMinusAStderrNsPerSec(), drift.durationS(), drift.readingsUsed(),
                 drift.cMinusBNsPerSec()));
         diagnostics.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", sinceSnapshot / 1e9));
+        diagnostics.add("A/B samples: " + reader.method());
         diagnostics.addAll(effect.notes());
         if (tsc.offsetKnown()) diagnostics.add("guest TSC step at the trigger: " + tscStep + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
         else diagnostics.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
@@ -148,9 +149,11 @@ public final class Scenario {
             diagnostics.add("the guest's pvclock lost PVCLOCK_TSC_STABLE_BIT after the trigger (master clock off for a while)");
         }
         Long wallclockStep = null;
+        Boolean wallclockInRange = null;
         if (xen) {
             wallclockStep = wallAfter.epochNs() - wallBefore.epochNs();
             boolean inRange = wallAfter.written() && wallAfter.inRange(firstAfter.bNs(), realtimeBefore, realtimeAfter);
+            wallclockInRange = inRange;
             diagnostics.add(String.format(Locale.ROOT,
                     "shared_info wallclock: before wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; after wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; step %d ns",
                     wallBefore.version(), Integer.toUnsignedLong(wallBefore.sec()), wallBefore.nsec(), wallBefore.secHi(),
@@ -164,7 +167,7 @@ public final class Scenario {
         List<PlotPoint> plot = plot(settle.readings(), after.readings(), effect.rawBeforeNs());
         return new TriggerResult(trigger.name(), v.status, v.reason, observed, v.predictedNs, trigger.expectation().jumps(),
                 lastBefore.masterClock(), lastAfter.masterClock(), vcpus, tsc.offsetKnown() ? tscStep : null, wallclockStep,
-                List.copyOf(jumps), List.copyOf(diagnostics), plot, drift.bMinusANsPerSec());
+                List.copyOf(jumps), List.copyOf(diagnostics), plot, drift.bMinusANsPerSec(), wallclockInRange);
     }
 
     private record Verdict(Status status, String reason, long predictedNs) {}
@@ -240,9 +243,9 @@ public final class Scenario {
         for (int i = 0; i < all.size(); i++) {
             // Keep every point near the trigger so the step shows exactly; thin out the rest.
             ClockReading r = all.get(i);
-            boolean nearTrigger = Math.abs(r.rawMidNs() - triggerRawNs) < 50_000_000L;
+            boolean nearTrigger = Math.abs(r.rawNs() - triggerRawNs) < 50_000_000L;
             if (i % stride == 0 || nearTrigger) {
-                points.add(new PlotPoint((r.rawMidNs() - triggerRawNs) / 1e9, r.bMinusRawNs() - base));
+                points.add(new PlotPoint((r.rawNs() - triggerRawNs) / 1e9, r.bMinusRawNs() - base));
             }
         }
         return List.copyOf(points);

@@ -22,6 +22,8 @@ import java.util.List;
  * @param diagnostics           extra lines for a reader (TAP {@code #} lines)
  * @param plot                  guest clock minus host raw time around the trigger
  * @param driftNsPerSec         the B−A drift measured during the settle time (null when skipped)
+ * @param wallclockInRange      Xen only: shared_info wallclock + KVM clock within [realtime before,
+ *                              realtime after] (the kernel's xen_shinfo_test check); else null
  */
 public record TriggerResult(
         String trigger,
@@ -38,10 +40,11 @@ public record TriggerResult(
         List<Long> observedJumpNsPerVcpu,
         List<String> diagnostics,
         List<PlotPoint> plot,
-        Double driftNsPerSec) {
+        Double driftNsPerSec,
+        Boolean wallclockInRange) {
 
     public static TriggerResult skip(String trigger, boolean expectedJump, String reason, int vcpus) {
         return new TriggerResult(trigger, Status.SKIP, reason, null, null, expectedJump, null, null, vcpus,
-                null, null, List.of(), List.of(), List.of(), null);
+                null, null, List.of(), List.of(), List.of(), null, null);
     }
 }

@@ -72,8 +72,9 @@ final class DriftCommand implements Callable<Integer> {
                 d.cMinusBNsPerSec(), d.cMinusBStderrNsPerSec(), d.cMinusBMeanNs()));
         out.printf(Locale.ROOT, fmt, "predicted jump", String.format(Locale.ROOT, "%+d ns if the master clock were re-snapshotted now (%.1f s after the last snapshot)",
                 d.predictedJumpNs(), d.sinceSnapshotNs() / 1e9));
-        out.printf(Locale.ROOT, fmt, "host readings", String.format(Locale.ROOT, "%d (%d used, median bracket %.0f ns) over %.1f s",
+        out.printf(Locale.ROOT, fmt, "host readings", String.format(Locale.ROOT, "%d (%d used; median A/B bracket %.0f ns) over %.1f s",
                 d.readings(), d.readingsUsed(), d.medianBracketNs(), d.durationS()));
+        out.printf(fmt, "A/B samples", r.method());
         out.printf(fmt, "guest TSC offset", r.tsc().guestTsc().offset() + (r.tsc().offsetKnown() ? " cycles (KVM_VCPU_TSC_OFFSET)" : " (assumed: no KVM_VCPU_TSC_OFFSET)"));
         out.printf(fmt, "guest samples", r.samples() + " on " + r.statuses().size() + " vCPU(s), " + r.eventsLost() + " events lost");
         out.printf(fmt, "guest version changes", r.versionChanges() + " (" + r.jumps(0).size() + " moved the clock)");

@@ -7,6 +7,7 @@ import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.GuestMemory;
 import kvmclockprobe.kvm.Vm;
 import kvmclockprobe.sys.Libc;
+import kvmclockprobe.sys.Tsc;
 
 /**
  * Reads definitions A, B and C of one vCPU's KVM clock from the host: {@code KVM_GET_CLOCK} with
@@ -18,6 +19,7 @@ public final class ClockReader {
     private final Vm vm;
     private final MemorySegment pvclock;
     private volatile GuestTsc guestTsc;
+    private final long tscKhz;
 
     /**
      * How host TSC becomes guest TSC: {@code guest = (host * ratio >> fracBits) + offset}.
@@ -38,8 +40,13 @@ public final class ClockReader {
         }
     }
 
-    public ClockReader(Vm vm, GuestMemory ram, int vcpu, GuestTsc guestTsc) {
+    /**
+     * @param tscKhz the host TSC rate, to express the width of a TSC bracket in ns (0: unknown,
+     *               then the {@code KVM_GET_CLOCK} bracket is used)
+     */
+    public ClockReader(Vm vm, GuestMemory ram, int vcpu, GuestTsc guestTsc, long tscKhz) {
         this.vm = vm;
+        this.tscKhz = tscKhz;
         this.pvclock = ram.slice(GuestAbi.pvclockGpa(vcpu), GuestAbi.PVTI_SIZE);
         this.guestTsc = guestTsc;
     }
@@ -53,6 +60,13 @@ public final class ClockReader {
         return guestTsc;
     }
 
+    /**
+     * One reading. The A/B sample is a TSC/raw pair taken in user space ({@code rdtsc},
+     * {@code clock_gettime(CLOCK_MONOTONIC_RAW)}, {@code rdtsc}) when {@link Tsc} is available:
+     * tens of ns wide, where a bracket around the {@code KVM_GET_CLOCK} system call is
+     * microseconds wide and skewed by whatever the call path costs. Without {@link Tsc} the
+     * system-call bracket is used.
+     */
     public ClockReading read() {
         long before = Libc.monotonicRawNs();
         ClockData clock = vm.getClock();
@@ -62,9 +76,27 @@ public final class ClockReader {
                     + "this kernel cannot be measured (needs Linux 5.16 or newer)");
         }
         PvclockParams p = PvclockParams.readConsistent(pvclock, 10_000);
-        long tsc = guestTsc.fromHost(clock.hostTsc());
-        return new ClockReading(before, after, clock.hostTsc(), tsc, p.nsAt(tsc), clock.clockNs(),
-                clock.tscStable(), p);
+        GuestTsc conversion = guestTsc;
+        long tsc = conversion.fromHost(clock.hostTsc());
+        long bNs = p.nsAt(tsc);
+        if (tscKhz > 0 && Tsc.available()) {
+            long t1 = Tsc.read();
+            long raw = Libc.monotonicRawNs();
+            long t2 = Tsc.read();
+            long mid = t1 + (t2 - t1) / 2;
+            long bracket = (t2 - t1) * 1_000_000L / tscKhz;
+            return new ClockReading(raw, bracket, p.nsAt(conversion.fromHost(mid)), clock.hostTsc(), tsc, bNs,
+                    clock.clockNs(), clock.tscStable(), p, after - before);
+        }
+        return new ClockReading(before + (after - before) / 2, after - before, bNs, clock.hostTsc(), tsc, bNs,
+                clock.clockNs(), clock.tscStable(), p, after - before);
+    }
+
+    /** How the A/B samples are taken, for reports. */
+    public String method() {
+        return tscKhz > 0 && Tsc.available()
+                ? "rdtsc / CLOCK_MONOTONIC_RAW / rdtsc pairs in user space"
+                : "CLOCK_MONOTONIC_RAW brackets around KVM_GET_CLOCK (" + (Tsc.available() ? "TSC rate unknown" : Tsc.unavailableReason()) + ")";
     }
 
     /** The pvclock parameters in guest memory now (version protocol). */

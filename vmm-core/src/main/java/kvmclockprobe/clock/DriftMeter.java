@@ -85,20 +85,20 @@ public final class DriftMeter {
         double median = brackets[brackets.length / 2];
         double limit = bracketLimitNs(readings);
         ClockReading first = readings.getFirst();
-        LinearFit bMinusA = new LinearFit(first.rawMidNs() / 1e9, first.bMinusRawNs());
-        LinearFit cMinusB = new LinearFit(first.rawMidNs() / 1e9, first.cMinusBNs());
+        LinearFit bMinusA = new LinearFit(first.rawNs() / 1e9, first.bMinusRawNs());
+        LinearFit cMinusB = new LinearFit(first.rawNs() / 1e9, first.cMinusBNs());
         double sumCminusB = 0;
         long used = 0;
         long firstUsed = Long.MAX_VALUE, lastUsed = Long.MIN_VALUE;
         for (ClockReading r : readings) {
             if (r.bracketNs() > limit) continue;
-            double x = r.rawMidNs() / 1e9;
+            double x = r.rawNs() / 1e9;
             bMinusA.add(x, r.bMinusRawNs());
             cMinusB.add(x, r.cMinusBNs());
             sumCminusB += r.cMinusBNs();
             used++;
-            firstUsed = Math.min(firstUsed, r.rawMidNs());
-            lastUsed = Math.max(lastUsed, r.rawMidNs());
+            firstUsed = Math.min(firstUsed, r.rawNs());
+            lastUsed = Math.max(lastUsed, r.rawNs());
         }
         ClockReading last = readings.getLast();
         return new DriftResult(total, used, (lastUsed - firstUsed) / 1e9,

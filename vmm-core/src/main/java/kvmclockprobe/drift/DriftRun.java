@@ -35,10 +35,11 @@ public final class DriftRun {
     /**
      * @param drift     the fitted drift
      * @param tsc       how guest TSC was derived from host TSC
+     * @param method    how the A/B samples were taken
      * @param statuses  each vCPU's final counters
      * @param events    every event the guest recorded
      */
-    public record Report(DriftResult drift, GuestTscProbe tsc, List<VcpuStatus> statuses, List<GuestEvent> events) {
+    public record Report(DriftResult drift, GuestTscProbe tsc, String method, List<VcpuStatus> statuses, List<GuestEvent> events) {
         public long samples() {
             return statuses.stream().mapToLong(VcpuStatus::samples).sum();
         }
@@ -68,7 +69,7 @@ public final class DriftRun {
     public static Report run(Kvm kvm, Duration duration, int vcpus, Consumer<Double> progressSeconds) {
         try (SamplerSession session = SamplerSession.start(kvm, vcpus, SamplerSession.Options.defaults())) {
             GuestTscProbe tsc = session.onVcpu(0, GuestTscProbe::of, Duration.ofSeconds(5));
-            ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc());
+            ClockReader reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
             awaitMasterClock(session, reader);
             DriftMeter meter = new DriftMeter();
             long start = System.nanoTime();
@@ -78,7 +79,7 @@ public final class DriftRun {
             });
             DriftResult result = meter.fit();
             List<VcpuStatus> statuses = session.stop(Duration.ofSeconds(10));
-            return new Report(result, tsc, statuses, session.events());
+            return new Report(result, tsc, reader.method(), statuses, session.events());
         }
     }
 

@@ -45,6 +45,7 @@ public final class CheckJson {
         o.put("vcpus", t.vcpus());
         o.put("tsc_step_cycles", t.tscStepCycles());
         o.put("wallclock_step_ns", t.wallclockStepNs());
+        o.put("wallclock_in_range", t.wallclockInRange());
         putDouble(o, "drift_ns_per_s", t.driftNsPerSec());
         ArrayNode perVcpu = o.putArray("observed_jump_ns_per_vcpu");
         if (t.observedJumpNsPerVcpu() != null) {

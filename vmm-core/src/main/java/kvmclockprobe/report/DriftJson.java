@@ -28,6 +28,7 @@ public final class DriftJson {
         o.put("readings", d.readings());
         o.put("readings_used", d.readingsUsed());
         o.put("median_bracket_ns", d.medianBracketNs());
+        o.put("ab_sample_method", report.method());
         o.put("tsc_offset_cycles", report.tsc().guestTsc().offset());
         o.put("tsc_offset_known", report.tsc().offsetKnown());
         o.put("tsc_khz", report.tsc().vcpuTscKhz());

@@ -50,8 +50,11 @@ public final class Libc {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MUNMAP = handle("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    /** Critical: the vDSO answers without blocking, and the clock pairs need the shortest path. */
     private static final MethodHandle CLOCK_GETTIME = handle("clock_gettime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
+    private static final MethodHandle MPROTECT = handle("mprotect",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle SYSCALL3 = handle("syscall",
@@ -153,6 +156,15 @@ public final class Libc {
                     length, prot, flags, fd, 0L);
             if (addr.address() == -1L) throw new SyscallException("mmap " + what, errno());
             return addr.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void mprotect(MemorySegment mapping, int prot) {
+        try {
+            int rc = (int) MPROTECT.invokeExact(ERRNO_STATE.get(), mapping, mapping.byteSize(), prot);
+            if (rc < 0) throw new SyscallException("mprotect", errno());
         } catch (Throwable t) {
             throw rethrow(t);
         }

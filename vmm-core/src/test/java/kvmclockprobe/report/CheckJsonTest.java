@@ -18,7 +18,7 @@ import kvmclockprobe.check.TriggerResult;
 class CheckJsonTest {
     private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "observed_jump_ns",
             "predicted_jump_ns", "expected_jump", "master_clock_before", "master_clock_after", "vcpus",
-            "tsc_step_cycles", "wallclock_step_ns", "drift_ns_per_s", "observed_jump_ns_per_vcpu", "diagnostics");
+            "tsc_step_cycles", "wallclock_step_ns", "wallclock_in_range", "drift_ns_per_s", "observed_jump_ns_per_vcpu", "diagnostics");
 
     static JsonNode roundTrip(CheckReport r) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
@@ -133,7 +133,7 @@ class CheckJsonTest {
         assertThat(doc.get("settle_s").asDouble()).isEqualTo(0.5);
 
         TriggerResult nan = new TriggerResult("tsc-write", kvmclockprobe.check.Status.PASS, "ok", 1L, 1L, false,
-                true, true, 1, 0L, null, List.of(1L), List.of(), List.of(), Double.NaN);
+                true, true, 1, 0L, null, List.of(1L), List.of(), List.of(), Double.NaN, null);
         JsonNode r = roundTrip(new CheckReport(Reports.host(), 1, false, List.of(nan))).get("results").get(0);
         assertThat(r.get("drift_ns_per_s").isNull()).isTrue();
     }

@@ -111,7 +111,7 @@ class CheckPlotTest {
 
         CheckReport nasty = new CheckReport(Reports.host(), 1, false, List.of(new TriggerResult(
                 "a<b>&\"c'\u0001", Status.FAIL, "x < y && y > \"z\" \uD800 ]]> <!-- -->", 1L, 2L, false, true, true, 1,
-                0L, null, List.of(1L), List.of(), List.of(new PlotPoint(-1, 0), new PlotPoint(1, 1)), 0.0)));
+                0L, null, List.of(1L), List.of(), List.of(new PlotPoint(-1, 0), new PlotPoint(1, 1)), 0.0, null)));
         Document d = parse(CheckPlot.svg(nasty));
         assertThat(panels(d)).singleElement().satisfies(g ->
                 assertThat(g.getAttribute("data-trigger")).isEqualTo("a<b>&\"c'\uFFFD"));
@@ -190,7 +190,7 @@ class CheckPlotTest {
 
     private static TriggerResult withPlot(String trigger, List<PlotPoint> plot) {
         return new TriggerResult(trigger, Status.PASS, "r", 0L, 0L, false, true, true, 1, 0L, null, List.of(0L),
-                List.of(), plot, 1.0);
+                List.of(), plot, 1.0, null);
     }
 
     private static List<String> texts(Element e) {

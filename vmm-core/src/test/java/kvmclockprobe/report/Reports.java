@@ -42,13 +42,13 @@ final class Reports {
         return new TriggerResult(trigger, Status.PASS,
                 "guest clock moved " + observed + " ns, within 200 ns of the " + predicted + " ns a re-snapshot predicts",
                 observed, predicted, true, true, true, 1, 0L, null, List.of(observed),
-                List.of("samples 4000 before, 4000 after"), plot, 63.2);
+                List.of("samples 4000 before, 4000 after"), plot, 63.2, null);
     }
 
     static TriggerResult fail(String trigger, String reason, List<PlotPoint> plot) {
         return new TriggerResult(trigger, Status.FAIL, reason, -1263L, 0L, false, true, false, 2, 1_234_567L,
                 null, List.of(-1263L, -1259L), List.of("pvclock version changed 2 times", "line one\nline two"),
-                plot, 63.2);
+                plot, 63.2, null);
     }
 
     /** Five passes (one Xen, with a wallclock step; one without plot points), a fail with a long reason, three skips. */
@@ -64,7 +64,7 @@ final class Reports {
         results.add(pass("vcpu-hotplug", 0L, 0L, steppedPlot(-1, 1, 200, 63.2, 0, 4)));
         results.add(new TriggerResult("xen-shared-info", Status.PASS, "wallclock epoch followed the guest clock",
                 12L, 10L, true, true, true, 1, null, 987_654L, List.of(12L), List.of(),
-                steppedPlot(-1, 1, 100, 63.2, 12, 5), 63.2));
+                steppedPlot(-1, 1, 100, 63.2, 12, 5), 63.2, null));
         results.add(pass("kvm-set-clock-realtime", 5L, 4L, List.of()));
         results.add(TriggerResult.skip("xen-runstate", true, "KVM_CAP_XEN_HVM is 0 (CONFIG_KVM_XEN off)", 1));
         results.add(TriggerResult.skip("suspend-resume", false, "needs root and a host that can suspend", 1));

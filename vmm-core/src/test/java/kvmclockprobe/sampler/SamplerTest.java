@@ -83,7 +83,7 @@ class SamplerTest {
     void hostTscWriteJumpsTheGuestClockByThePredictedDrift() {
         try (SamplerSession s = SamplerSession.start(kvm, 1, SamplerSession.Options.defaults())) {
             GuestTscProbe tsc = s.onVcpu(0, GuestTscProbe::of, Duration.ofSeconds(5));
-            ClockReader reader = new ClockReader(s.machine().vm(), s.machine().ram(), 0, tsc.guestTsc());
+            ClockReader reader = new ClockReader(s.machine().vm(), s.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
             assertThat(DriftRun.awaitMasterClock(s, reader)).as("master-clock mode").isTrue();
             DriftMeter meter = new DriftMeter();
             meter.collect(reader, Duration.ofSeconds(5), DriftRun.READ_PERIOD, r -> s.checkHealthy());

@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import kvmclockprobe.bindings.x86_h;
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
@@ -12,18 +11,12 @@ import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /** The host enables the Hyper-V reference TSC page ({@code HV_X64_MSR_REFERENCE_TSC}) on vCPU 0: a re-snapshot. */
-public final class HypervRefTsc implements Trigger {
+public final class HypervRefTsc extends BaseTrigger {
     /** A guest OS id for {@code HV_X64_MSR_GUEST_OS_ID} (Linux's vendor id, as Linux guests write). */
     static final long GUEST_OS_ID = 0x8100_0000_0000_0000L;
 
-    @Override
-    public String name() {
-        return "hyperv-ref-tsc";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.RESNAPSHOT;
+    public HypervRefTsc() {
+        super("hyperv-ref-tsc", Expectation.RESNAPSHOT, "");
     }
 
     @Override

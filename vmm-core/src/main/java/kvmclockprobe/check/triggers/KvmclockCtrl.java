@@ -3,7 +3,6 @@ package kvmclockprobe.check.triggers;
 import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
@@ -11,20 +10,9 @@ import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.sys.Libc;
 
 /** {@code KVM_KVMCLOCK_CTRL} on each vCPU (what a VMM does after a pause): sets PVCLOCK_GUEST_STOPPED, no re-snapshot. */
-public final class KvmclockCtrl implements Trigger {
-    @Override
-    public String name() {
-        return "kvmclock-ctrl";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.NO_JUMP;
-    }
-
-    @Override
-    public String reference() {
-        return "KVM_KVMCLOCK_CTRL should raise only KVM_REQ_CLOCK_UPDATE";
+public final class KvmclockCtrl extends BaseTrigger {
+    public KvmclockCtrl() {
+        super("kvmclock-ctrl", Expectation.NO_JUMP, "KVM_KVMCLOCK_CTRL should raise only KVM_REQ_CLOCK_UPDATE");
     }
 
     @Override

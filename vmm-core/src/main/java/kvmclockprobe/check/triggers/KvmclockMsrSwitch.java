@@ -3,11 +3,9 @@ package kvmclockprobe.check.triggers;
 import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.sys.Libc;
 
@@ -16,22 +14,11 @@ import kvmclockprobe.sys.Libc;
  * then the new one (0x4b564d01). KVM re-snapshots on each switch, and runs without the master
  * clock while vCPU 0 uses the old MSR.
  */
-public final class KvmclockMsrSwitch implements Trigger {
+public final class KvmclockMsrSwitch extends BaseTrigger {
     static final long ACK_TIMEOUT_NS = 5_000_000_000L;
 
-    @Override
-    public String name() {
-        return "kvmclock-msr-switch";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.RESNAPSHOT;
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return Optional.empty();
+    public KvmclockMsrSwitch() {
+        super("kvmclock-msr-switch", Expectation.RESNAPSHOT, "");
     }
 
     @Override

@@ -3,10 +3,8 @@ package kvmclockprobe.check.triggers;
 import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.sys.Libc;
 
@@ -15,20 +13,9 @@ import kvmclockprobe.sys.Libc;
  * does on every stop/cont: the guest clock is set back to the value read, so the guest loses the
  * interval between the two calls' clock snapshots.
  */
-public final class SetClock implements Trigger {
-    @Override
-    public String name() {
-        return "set-clock";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.SET_CLOCK;
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return Optional.empty();
+public final class SetClock extends BaseTrigger {
+    public SetClock() {
+        super("set-clock", Expectation.SET_CLOCK, "");
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
@@ -16,15 +15,9 @@ import kvmclockprobe.sys.Libc;
  * {@code realtime} read: KVM adds the realtime elapsed since the GET, so what remains is the
  * timing inside the SET call itself.
  */
-public final class SetClockRealtime implements Trigger {
-    @Override
-    public String name() {
-        return "set-clock-realtime";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.SET_CLOCK_REALTIME;
+public final class SetClockRealtime extends BaseTrigger {
+    public SetClockRealtime() {
+        super("set-clock-realtime", Expectation.SET_CLOCK_REALTIME, "");
     }
 
     @Override

@@ -3,27 +3,15 @@ package kvmclockprobe.check.triggers;
 import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /** {@code KVM_SET_TSC_KHZ} to each vCPU's current frequency: a clock update, not a re-snapshot. */
-public final class TscKhz implements Trigger {
-    @Override
-    public String name() {
-        return "tsc-khz";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.NO_JUMP;
-    }
-
-    @Override
-    public String reference() {
-        return "KVM_SET_TSC_KHZ to the current rate should not re-snapshot the master clock";
+public final class TscKhz extends BaseTrigger {
+    public TscKhz() {
+        super("tsc-khz", Expectation.NO_JUMP, "KVM_SET_TSC_KHZ to the current rate should not re-snapshot the master clock");
     }
 
     @Override

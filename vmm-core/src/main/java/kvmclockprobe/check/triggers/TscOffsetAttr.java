@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
@@ -18,18 +17,12 @@ import kvmclockprobe.sys.Libc;
  * offset: a TSC sync, so a re-snapshot. Where a same-value write does not start a new TSC
  * generation (no clock change follows), it writes the offset + 1 cycle, and says so.
  */
-public final class TscOffsetAttr implements Trigger {
+public final class TscOffsetAttr extends BaseTrigger {
     /** How long to wait for the guest to see a clock change after the same-value write. */
     static final Duration SAME_VALUE_WAIT = Duration.ofMillis(300);
 
-    @Override
-    public String name() {
-        return "tsc-offset-attr";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.RESNAPSHOT;
+    public TscOffsetAttr() {
+        super("tsc-offset-attr", Expectation.RESNAPSHOT, "");
     }
 
     @Override

@@ -4,27 +4,14 @@ import java.util.Optional;
 
 import kvmclockprobe.bindings.x86_h;
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /** The host writes vCPU 0's {@code MSR_IA32_TSC} with its current value ({@code KVM_SET_MSRS}): a TSC sync, so a re-snapshot. */
-public final class TscWrite implements Trigger {
-    @Override
-    public String name() {
-        return "tsc-write";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.RESNAPSHOT;
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return Optional.empty();
+public final class TscWrite extends BaseTrigger {
+    public TscWrite() {
+        super("tsc-write", Expectation.RESNAPSHOT, "");
     }
 
     @Override

@@ -3,33 +3,15 @@ package kvmclockprobe.check.triggers;
 import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /** {@code KVM_CREATE_VCPU} of one more vCPU while the others sample. */
-public final class VcpuHotplug implements Trigger {
-    @Override
-    public String name() {
-        return "vcpu-hotplug";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.NO_JUMP;
-    }
-
-    @Override
-    public String reference() {
-        return "this kernel lacks c52ffadc65e2 (Linux 6.8: no master-clock update when a vCPU is created)";
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return Optional.empty();
+public final class VcpuHotplug extends BaseTrigger {
+    public VcpuHotplug() {
+        super("vcpu-hotplug", Expectation.NO_JUMP, "this kernel lacks c52ffadc65e2 (Linux 6.8: no master-clock update when a vCPU is created)");
     }
 
     @Override

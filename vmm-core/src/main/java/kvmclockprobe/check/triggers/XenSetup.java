@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostFacts;
 
 /** The Xen HVM configuration both Xen triggers build on, and what the host must support for it. */
@@ -32,5 +33,16 @@ final class XenSetup {
     static void configure(TriggerContext ctx) {
         ctx.vm().xenHvmConfig(kvm_h.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, XEN_HYPERCALL_MSR);
         ctx.vm().xenSetLongMode(true);
+    }
+
+    /** {@link #configure} and the first mapping of the guest's shared_info page. */
+    static void configureAndMapSharedInfo(TriggerContext ctx) {
+        configure(ctx);
+        mapSharedInfo(ctx);
+    }
+
+    /** {@code KVM_XEN_HVM_SET_ATTR(KVM_XEN_ATTR_TYPE_SHARED_INFO)} with the ABI's shared_info gfn. */
+    static void mapSharedInfo(TriggerContext ctx) {
+        ctx.vm().xenSetSharedInfo(GuestAbi.XEN_SHARED_INFO_GPA >>> 12);
     }
 }

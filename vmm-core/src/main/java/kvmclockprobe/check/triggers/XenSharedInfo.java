@@ -1,13 +1,9 @@
 package kvmclockprobe.check.triggers;
 
-import java.util.Optional;
-
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /**
@@ -17,37 +13,15 @@ import kvmclockprobe.sys.Libc;
  * {@code INTERCEPT_HCALL} and the hypercall MSR, long mode, and a first mapping; the trigger is
  * the remapping, so the wallclock KVM wrote can be compared before and after.
  */
-public final class XenSharedInfo implements Trigger {
-    @Override
-    public String name() {
-        return "xen-shared-info";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.NO_JUMP;
-    }
-
-    @Override
-    public String reference() {
-        return "this kernel lacks 633d7652f80f \"KVM: x86/xen: Do not corrupt KVM clock in kvm_xen_shared_info_init()\" (Linux 7.3)";
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return XenSetup.missing(host);
-    }
-
-    @Override
-    public void prepare(TriggerContext ctx) {
-        XenSetup.configure(ctx);
-        ctx.vm().xenSetSharedInfo(GuestAbi.XEN_SHARED_INFO_GPA >>> 12);
+public final class XenSharedInfo extends XenTrigger {
+    public XenSharedInfo() {
+        super("xen-shared-info", Expectation.NO_JUMP, "this kernel lacks 633d7652f80f \"KVM: x86/xen: Do not corrupt KVM clock in kvm_xen_shared_info_init()\" (Linux 7.3)");
     }
 
     @Override
     public TriggerEffect apply(TriggerContext ctx) {
         long before = Libc.monotonicRawNs();
-        ctx.vm().xenSetSharedInfo(GuestAbi.XEN_SHARED_INFO_GPA >>> 12);
+        XenSetup.mapSharedInfo(ctx);
         long after = Libc.monotonicRawNs();
         return TriggerEffect.of(before, after, String.format(
                 "KVM_XEN_HVM_SET_ATTR(SHARED_INFO, gfn 0x%x) again, the guest's shared_info remapped",

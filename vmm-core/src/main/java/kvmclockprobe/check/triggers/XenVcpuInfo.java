@@ -1,43 +1,17 @@
 package kvmclockprobe.check.triggers;
 
-import java.util.Optional;
-
 import kvmclockprobe.bindings.shared_info;
 import kvmclockprobe.bindings.vcpu_info;
 import kvmclockprobe.check.Expectation;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
 /** {@code KVM_XEN_VCPU_SET_ATTR(VCPU_INFO)} on each vCPU, at its default slot in shared_info: only a clock update. */
-public final class XenVcpuInfo implements Trigger {
-    @Override
-    public String name() {
-        return "xen-vcpu-info";
-    }
-
-    @Override
-    public Expectation expectation() {
-        return Expectation.NO_JUMP;
-    }
-
-    @Override
-    public String reference() {
-        return "setting a Xen vcpu_info should raise only KVM_REQ_CLOCK_UPDATE, never a master-clock update";
-    }
-
-    @Override
-    public Optional<String> missingCapability(HostFacts host) {
-        return XenSetup.missing(host);
-    }
-
-    @Override
-    public void prepare(TriggerContext ctx) {
-        XenSetup.configure(ctx);
-        ctx.vm().xenSetSharedInfo(GuestAbi.XEN_SHARED_INFO_GPA >>> 12);
+public final class XenVcpuInfo extends XenTrigger {
+    public XenVcpuInfo() {
+        super("xen-vcpu-info", Expectation.NO_JUMP, "setting a Xen vcpu_info should raise only KVM_REQ_CLOCK_UPDATE, never a master-clock update");
     }
 
     @Override
