@@ -110,7 +110,7 @@ lab_unpack_deb() {
     if [ ! -f "$dir/.complete" ]; then
         t=$(lab_now)
         rm -rf "$dir" && mkdir -p "$dir"
-        dpkg -x "$deb" "$dir" || lab_die 3 "dpkg -x $deb failed"
+        timeout 600 dpkg -x "$deb" "$dir" || lab_die 3 "dpkg -x $deb failed"
         touch "$dir/.complete"
         lab_say "unpack: $name in $(lab_since "$t")s"
     fi
