@@ -3,11 +3,21 @@
 # Prints one clear line and returns 3 when there is none.
 
 kcp_java_major() {
-    # $1: a java binary; prints its feature version (17, 22, 25, ...) or nothing.
-    local v
-    v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+    # $1: a java binary; prints its feature version (17, 22, 25, ...) or nothing. Reads the
+    # JDK's release file (no JVM start: the launcher's start-up time counts); runs java only
+    # when there is none.
+    local home v
+    home=$(dirname "$(dirname "$1")")
+    if [ -r "$home/release" ]; then
+        v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release" | head -n1)
+    fi
+    if [ -z "${v:-}" ]; then
+        v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+    fi
     case "$v" in 1.*) v=${v#1.} ;; esac
-    printf '%s' "${v%%.*}"
+    v=${v%%.*}
+    v=${v%%[!0-9]*}
+    printf '%s' "$v"
 }
 
 # Maven 3.9 on JDK >= 24 warns about sun.misc.Unsafe on every run; that noise is not ours.
@@ -32,7 +42,7 @@ kcp_find_jdk() {
             return 0
         fi
     fi
-    for dir in /usr/lib/jvm/*/; do
+    for dir in "${KCP_JVM_DIR:-/usr/lib/jvm}"/*/; do
         dir=${dir%/}
         [ -x "$dir/bin/javac" ] || continue
         [ -L "$dir" ] && continue
@@ -43,7 +53,7 @@ kcp_find_jdk() {
         fi
     done
     if [ -z "$best" ]; then
-        echo "kvmclock-probe: needs a JDK >= $minimum (JAVA_HOME=${JAVA_HOME:-unset} and /usr/lib/jvm have none); install one, e.g. Temurin 25 (apt package temurin-25-jdk), or set JAVA_HOME" >&2
+        echo "kvmclock-probe: needs a JDK >= $minimum (JAVA_HOME=${JAVA_HOME:-unset} and ${KCP_JVM_DIR:-/usr/lib/jvm} have none); install one, e.g. Temurin 25 (apt package temurin-25-jdk), or set JAVA_HOME" >&2
         return 3
     fi
     export JAVA_HOME=$best
