@@ -40,7 +40,7 @@ final class BenchCommand implements Runnable {
         KvmDeviceOption device;
 
         @Option(names = "--count", paramLabel = "N", defaultValue = "100000",
-                description = "Exits to time after %d warm-up exits (default: ${DEFAULT-VALUE}).")
+                description = "Exits to time after 1000 warm-up exits (default: ${DEFAULT-VALUE}).")
         int count;
 
         @Spec
