@@ -99,7 +99,7 @@ public final class Scenario {
         TriggerEffect effect = trigger.apply(ctx);
 
         XenWallclock wallAfter = xen ? wallclock(ctx) : null;
-        ClockReading firstAfter = reader.read();
+        ClockReading firstAfter = xen ? reader.read() : null; // the kvmclock for the wallclock check
         long realtimeAfter = Libc.realtimeNs();
         long[] offsetsAfter = tscOffsets(ctx, tsc.offsetKnown(), vcpus);
         DriftMeter after = new DriftMeter();

@@ -2,7 +2,6 @@ package kvmclockprobe.cli;
 
 import java.io.PrintWriter;
 
-import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.kvm.KvmUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,8 +42,6 @@ public final class Main implements Runnable {
     static int exitCodeFor(Throwable e) {
         if (e instanceof CommandLine.ParameterException) return ExitCodes.USAGE;
         if (e instanceof KvmUnavailableException) return ExitCodes.SKIP;
-        if (e instanceof CapabilityMissing) return ExitCodes.SKIP;
-        if (e instanceof GuestFailure) return ExitCodes.ERROR;
         return ExitCodes.ERROR;
     }
 

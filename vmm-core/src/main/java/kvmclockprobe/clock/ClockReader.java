@@ -18,7 +18,7 @@ import kvmclockprobe.sys.Tsc;
 public final class ClockReader {
     private final Vm vm;
     private final MemorySegment pvclock;
-    private volatile GuestTsc guestTsc;
+    private final GuestTsc guestTsc;
     private final long tscKhz;
 
     /**
@@ -51,10 +51,6 @@ public final class ClockReader {
         this.guestTsc = guestTsc;
     }
 
-    /** After a trigger changed the TSC offset, readings must use the new one. */
-    public void setGuestTsc(GuestTsc guestTsc) {
-        this.guestTsc = guestTsc;
-    }
 
     public GuestTsc guestTsc() {
         return guestTsc;
@@ -76,8 +72,7 @@ public final class ClockReader {
                     + "this kernel cannot be measured (needs Linux 5.16 or newer)");
         }
         PvclockParams p = PvclockParams.readConsistent(pvclock, 10_000);
-        GuestTsc conversion = guestTsc;
-        long tsc = conversion.fromHost(clock.hostTsc());
+        long tsc = guestTsc.fromHost(clock.hostTsc());
         long bNs = p.nsAt(tsc);
         if (tscKhz > 0 && Tsc.available()) {
             long t1 = Tsc.read();
@@ -85,7 +80,7 @@ public final class ClockReader {
             long t2 = Tsc.read();
             long mid = t1 + (t2 - t1) / 2;
             long bracket = (t2 - t1) * 1_000_000L / tscKhz;
-            return new ClockReading(raw, bracket, p.nsAt(conversion.fromHost(mid)), clock.hostTsc(), tsc, bNs,
+            return new ClockReading(raw, bracket, p.nsAt(guestTsc.fromHost(mid)), clock.hostTsc(), tsc, bNs,
                     clock.clockNs(), clock.tscStable(), p, after - before);
         }
         return new ClockReading(before + (after - before) / 2, after - before, bNs, clock.hostTsc(), tsc, bNs,
@@ -99,8 +94,4 @@ public final class ClockReader {
                 : "CLOCK_MONOTONIC_RAW brackets around KVM_GET_CLOCK (" + (Tsc.available() ? "TSC rate unknown" : Tsc.unavailableReason()) + ")";
     }
 
-    /** The pvclock parameters in guest memory now (version protocol). */
-    public PvclockParams params() {
-        return PvclockParams.readConsistent(pvclock, 10_000);
-    }
 }

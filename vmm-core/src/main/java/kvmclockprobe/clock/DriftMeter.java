@@ -35,10 +35,6 @@ public final class DriftMeter {
         total++;
     }
 
-    /** Drops every reading so far: the next fit starts afresh (after a trigger, for instance). */
-    public synchronized void restart() {
-        readings.clear();
-    }
 
     public synchronized List<ClockReading> readings() {
         return List.copyOf(readings);
@@ -71,7 +67,14 @@ public final class DriftMeter {
 
     /** The widest bracket a reading among {@code readings} may have and still be fitted (or plotted). */
     public static double bracketLimitNs(List<ClockReading> readings) {
-        long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
+        return bracketLimitNs(sortedBrackets(readings));
+    }
+
+    private static long[] sortedBrackets(List<ClockReading> readings) {
+        return readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
+    }
+
+    private static double bracketLimitNs(long[] brackets) {
         if (brackets.length == 0) return Double.POSITIVE_INFINITY;
         long reference = brackets[(int) (brackets.length * REFERENCE_PERCENTILE)];
         return Math.max(reference * (1 + MAX_BRACKET_OVER_REFERENCE), reference + MAX_BRACKET_EXCESS_NS);
@@ -81,9 +84,9 @@ public final class DriftMeter {
         if (readings.size() < 3) {
             throw new IllegalStateException("drift needs at least 3 readings in one mode, have " + readings.size());
         }
-        long[] brackets = readings.stream().mapToLong(ClockReading::bracketNs).sorted().toArray();
+        long[] brackets = sortedBrackets(readings);
         double median = brackets[brackets.length / 2];
-        double limit = bracketLimitNs(readings);
+        double limit = bracketLimitNs(brackets);
         ClockReading first = readings.getFirst();
         LinearFit bMinusA = new LinearFit(first.rawNs() / 1e9, first.bMinusRawNs());
         LinearFit cMinusB = new LinearFit(first.rawNs() / 1e9, first.cMinusBNs());

@@ -29,10 +29,7 @@ public record PvclockParams(int version, long tscTimestamp, long systemTimeNs, i
 
     /** {@code (delta * mul) >> 32} over the full 96-bit product, unsigned. */
     static long scale(long delta, int mul) {
-        long m = Integer.toUnsignedLong(mul);
-        long hi = Math.unsignedMultiplyHigh(delta, m);
-        long lo = delta * m;
-        return hi << 32 | lo >>> 32;
+        return mulShift(delta, Integer.toUnsignedLong(mul), 32);
     }
 
     /** {@code (a * b) >> shift} over the full 128-bit unsigned product, for 0 < shift < 64. */

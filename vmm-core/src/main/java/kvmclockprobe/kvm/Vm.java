@@ -159,9 +159,6 @@ public final class Vm implements AutoCloseable {
         return List.copyOf(vcpus);
     }
 
-    public synchronized List<GuestMemory> memory() {
-        return List.copyOf(memory);
-    }
 
     @Override
     public synchronized void close() {

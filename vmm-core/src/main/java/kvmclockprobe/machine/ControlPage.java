@@ -51,9 +51,4 @@ public final class ControlPage {
     public int commandAck() {
         return ram.readU32(CONTROL_GPA + GuestAbi.CTL_OFF_COMMAND_ACK);
     }
-
-    /** The highest sample any vCPU published (ns). */
-    public long globalLastNs() {
-        return ram.readU64(CONTROL_GPA + GuestAbi.CTL_OFF_GLOBAL_LAST_NS);
-    }
 }

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+
+import kvmclockprobe.bindings.kvm_cpuid_entry2;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.bindings.libc_h;
 import kvmclockprobe.guest.GuestAbi;
@@ -20,6 +23,7 @@ import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.sys.Libc;
+import kvmclockprobe.x86.Cpuid;
 import kvmclockprobe.sys.SyscallException;
 import kvmclockprobe.testing.RealKvm;
 
@@ -60,6 +64,18 @@ class KvmLayerTest {
             assertThat(io.size()).isEqualTo(4);
             assertThat(io.value()).isEqualTo(Integer.toUnsignedLong(GuestAbi.DOORBELL_HELLO_VALUE));
             assertThat(vcpu.run()).isInstanceOf(VcpuExit.Hlt.class);
+        }
+    }
+
+    @Test
+    void vcpusAreGivenTheKvmParavirtLeavesSoKvmclockIsAdvertised() {
+        try (Machine m = Machine.create(kvm, GuestImage.HELLO)) {
+            MemorySegment signature = Cpuid.find(m.cpuid(), kvm_h.KVM_CPUID_SIGNATURE, 0);
+            assertThat(signature).as("CPUID 0x40000000 kept").isNotNull();
+            // "KVMKVMKVM\0\0\0" in EBX, ECX, EDX
+            assertThat(kvm_cpuid_entry2.ebx(signature)).isEqualTo(0x4b4d564b);
+            assertThat(Cpuid.advertisesKvmclock(m.cpuid())).as("KVM_FEATURE_CLOCKSOURCE2").isTrue();
+            assertThat(Cpuid.advertisesStableBit(m.cpuid())).as("KVM_FEATURE_CLOCKSOURCE_STABLE_BIT").isTrue();
         }
     }
 
