@@ -1,5 +1,6 @@
 package kvmclockprobe.check;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -20,6 +21,8 @@ public final class Check {
         for (Trigger t : triggers) {
             results.add(Scenario.run(kvm, host, t, settings, s -> progress.accept(t.name(), s)));
         }
-        return new CheckReport(host, settings.settle().toMillis() / 1000.0, settings.strict(), List.copyOf(results));
+        Duration fixed = settings.settle().fixed();
+        return new CheckReport(host, fixed == null ? null : fixed.toMillis() / 1000.0, settings.settle().max().toMillis() / 1000.0,
+                settings.strict(), List.copyOf(results));
     }
 }

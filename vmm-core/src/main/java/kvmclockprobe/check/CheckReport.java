@@ -8,18 +8,20 @@ import kvmclockprobe.host.HostFacts;
  * A whole {@code check} run.
  *
  * @param host     the host facts, measured at the start
- * @param settleS  settle time before each trigger, seconds
+ * @param settleS  the fixed settle time before each trigger, seconds; null when adaptive
+ * @param maxSettleS the longest adaptive settle, seconds
  * @param strict   whether every observed jump was failed
  * @param results  one per trigger, in the order run
  */
-public record CheckReport(HostFacts host, double settleS, boolean strict, List<TriggerResult> results) {
+public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results) {
 
     public long count(Status status) {
         return results.stream().filter(r -> r.status() == status).count();
     }
 
-    /** kselftest exit code: 1 when any failed, 4 (KSFT_SKIP) when all were skipped, else 0. */
+    /** 3 when anything errored (the probe, not the kernel), else kselftest's: 1 when any failed, 4 (KSFT_SKIP) when nothing passed, else 0. */
     public int exitCode() {
+        if (count(Status.ERROR) > 0) return 3;
         if (count(Status.FAIL) > 0) return 1;
         if (count(Status.PASS) == 0) return 4;
         return 0;

@@ -3,6 +3,7 @@ package kvmclockprobe.check;
 import java.util.Optional;
 
 import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.measurement.TriggerEffect;
 
 /**
  * An operation that may re-snapshot the KVM master clock, applied to a running sampler guest.

@@ -1,6 +1,5 @@
 package kvmclockprobe.check;
 
-import java.time.Duration;
 import java.util.function.Function;
 
 import kvmclockprobe.clock.ClockReader;
@@ -8,21 +7,19 @@ import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.GuestMemory;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.Vm;
+import kvmclockprobe.measurement.ClockProbe;
 import kvmclockprobe.sampler.SamplerSession;
 
 /** What a trigger works with: the running sampler guest, its VM, the host facts. */
 public final class TriggerContext {
-    /** How long a vCPU may take to leave the guest and run a host request. */
-    static final Duration VCPU_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-
     private final HostFacts host;
     private final SamplerSession session;
     private final ClockReader reader;
 
-    TriggerContext(HostFacts host, SamplerSession session, ClockReader reader) {
+    TriggerContext(HostFacts host, ClockProbe probe) {
         this.host = host;
-        this.session = session;
-        this.reader = reader;
+        this.session = probe.session();
+        this.reader = probe.reader();
     }
 
     public HostFacts host() {
@@ -51,7 +48,7 @@ public final class TriggerContext {
 
     /** Runs a vCPU ioctl on that vCPU's own thread, between two of its runs. */
     public <T> T onVcpu(int index, Function<Vcpu, T> action) {
-        return session.onVcpu(index, action, VCPU_REQUEST_TIMEOUT);
+        return session.onVcpu(index, action, ClockProbe.VCPU_REQUEST_TIMEOUT);
     }
 
     /** Runs {@code action} on every vCPU in turn. */

@@ -1,50 +1,92 @@
 package kvmclockprobe.check;
 
 import java.util.List;
+import java.util.Optional;
 
-/**
- * What one trigger's scenario measured and the verdict.
- *
- * @param trigger               the trigger's name ({@code xen-shared-info}, {@code tsc-write}, ...)
- * @param status                the verdict
- * @param reason                one line: why (for a fail, the numbers and the upstream reference)
- * @param observedJumpNs        the step in the guest's own clock at the trigger, net of any guest
- *                              TSC step, on vCPU 0 (null when skipped)
- * @param predictedJumpNs       what a re-snapshot at that instant gives, from the measured drift
- *                              (set-clock: the exact expected step); null when skipped
- * @param expectedJump          whether a correct kernel moves the guest clock here
- * @param masterClockBefore     {@code KVM_CLOCK_TSC_STABLE} just before the trigger (null when skipped)
- * @param masterClockAfter      {@code KVM_CLOCK_TSC_STABLE} after it settled (null when skipped)
- * @param vcpus                 vCPUs sampling during the trigger
- * @param tscStepCycles         change of vCPU 0's TSC offset across the trigger (null when unknown)
- * @param wallclockStepNs       Xen only: change of the shared_info wallclock epoch across the trigger
- * @param observedJumpNsPerVcpu the observed jump on each vCPU that sampled across the trigger
- * @param diagnostics           extra lines for a reader (TAP {@code #} lines)
- * @param plot                  guest clock minus host raw time around the trigger
- * @param driftNsPerSec         the B−A drift measured during the settle time (null when skipped)
- * @param wallclockInRange      Xen only: shared_info wallclock + KVM clock within [realtime before,
- *                              realtime after] (the kernel's xen_shinfo_test check); else null
- */
-public record TriggerResult(
-        String trigger,
-        Status status,
-        String reason,
-        Long observedJumpNs,
-        Long predictedJumpNs,
-        boolean expectedJump,
-        Boolean masterClockBefore,
-        Boolean masterClockAfter,
-        int vcpus,
-        Long tscStepCycles,
-        Long wallclockStepNs,
-        List<Long> observedJumpNsPerVcpu,
-        List<String> diagnostics,
-        List<PlotPoint> plot,
-        Double driftNsPerSec,
-        Boolean wallclockInRange) {
+import kvmclockprobe.measurement.Measurement;
+import kvmclockprobe.measurement.PlotPoint;
 
-    public static TriggerResult skip(String trigger, boolean expectedJump, String reason, int vcpus) {
-        return new TriggerResult(trigger, Status.SKIP, reason, null, null, expectedJump, null, null, vcpus,
-                null, null, List.of(), List.of(), List.of(), null, null);
+/** What became of one trigger: skipped before measuring, errored, or measured and judged. */
+public sealed interface TriggerResult {
+
+    /** The trigger's name ({@code xen-shared-info}, {@code tsc-write}, ...). */
+    String trigger();
+
+    /** What a correct kernel does there. */
+    Expectation expectation();
+
+    /** vCPUs asked for. */
+    int vcpus();
+
+    Status status();
+
+    /** One line: why. */
+    String reason();
+
+    /** Lines for a reader (TAP {@code #} lines). */
+    List<String> diagnostics();
+
+    default boolean expectedJump() {
+        return expectation().jumps();
+    }
+
+    default Optional<Measured> measured() {
+        return this instanceof Measured m ? Optional.of(m) : Optional.empty();
+    }
+
+    /** For reports: the jump vCPU 0 saw; null when nothing was measured. */
+    default Long observedJumpNs() {
+        return measured().map(m -> m.measurement().observedJumpNs()).orElse(null);
+    }
+
+    /** For reports: what the verdict compared it with; null when unknown. */
+    default Long predictedJumpNs() {
+        return measured().map(m -> m.verdict().predictedJumpNs()).orElse(null);
+    }
+
+    /** For reports: guest clock minus host raw time around the trigger; empty when nothing was measured. */
+    default List<PlotPoint> plot() {
+        return measured().map(m -> m.measurement().plot()).orElse(List.of());
+    }
+
+    /** The host lacks what the trigger needs (or the VM never reached master-clock mode); nothing measured. */
+    record Skipped(String trigger, Expectation expectation, int vcpus, String reason) implements TriggerResult {
+        public Status status() {
+            return Status.SKIP;
+        }
+
+        public List<String> diagnostics() {
+            return List.of();
+        }
+    }
+
+    /** The probe or the guest failed: no claim about the kernel. */
+    record Errored(String trigger, Expectation expectation, int vcpus, String reason, List<String> diagnostics) implements TriggerResult {
+        public Errored {
+            diagnostics = List.copyOf(diagnostics);
+        }
+
+        public Status status() {
+            return Status.ERROR;
+        }
+    }
+
+    /** Measured and judged (the verdict may still be an inconclusive skip). */
+    record Measured(String trigger, Expectation expectation, Measurement measurement, Verdict verdict) implements TriggerResult {
+        public int vcpus() {
+            return measurement.vcpus();
+        }
+
+        public Status status() {
+            return verdict.status();
+        }
+
+        public String reason() {
+            return verdict.reason();
+        }
+
+        public List<String> diagnostics() {
+            return measurement.diagnostics();
+        }
     }
 }

@@ -21,6 +21,7 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.measurement.SettlePolicy;
 import kvmclockprobe.report.CheckJson;
 import kvmclockprobe.report.CheckPlot;
 import kvmclockprobe.report.CheckTable;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Apply every operation that may re-snapshot the KVM clock to a running guest, measure the jump "
                 + "the guest saw, compare it with the jump predicted from the measured drift, and give a verdict.",
-                "Exit: 0 nothing failed and something ran, 1 a trigger failed, 4 everything was skipped (KSFT_SKIP)."})
+                "Exit: 0 nothing failed and something passed, 1 a trigger failed, 3 the probe or guest errored (no verdict), "
+                        + "4 nothing passed, all skipped or inconclusive (KSFT_SKIP)."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     KvmDeviceOption device;
@@ -45,9 +47,14 @@ final class CheckCommand implements Callable<Integer> {
             completionCandidates = TriggerNames.class)
     List<String> triggerNames = new ArrayList<>();
 
-    @Option(names = "--settle-seconds", paramLabel = "N", defaultValue = "10",
-            description = "Drift measurement before each trigger (default: ${DEFAULT-VALUE}).")
-    double settleSeconds;
+    @Option(names = "--settle-seconds", paramLabel = "N",
+            description = "Measure the drift this long before each trigger, overriding the adaptive settle.")
+    Double settleSeconds;
+
+    @Option(names = "--max-settle-seconds", paramLabel = "N", defaultValue = "30",
+            description = "The adaptive settle lasts until a re-snapshot would move the guest clock by 20 ns "
+                    + "(at least 5 s, so the fit can confirm the kernel's arithmetic), at most this long (default: ${DEFAULT-VALUE}).")
+    double maxSettleSeconds;
 
     @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "1", hidden = true,
             description = "Sampling after each trigger (default: ${DEFAULT-VALUE}).")
@@ -83,8 +90,11 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Trigger> triggers = selectedTriggers();
-        if (!(settleSeconds >= 1 && settleSeconds <= 3600)) {
+        if (settleSeconds != null && !(settleSeconds >= 1 && settleSeconds <= 3600)) {
             throw new ParameterException(spec.commandLine(), "--settle-seconds must be 1..3600");
+        }
+        if (!(maxSettleSeconds >= 1 && maxSettleSeconds <= 3600)) {
+            throw new ParameterException(spec.commandLine(), "--max-settle-seconds must be 1..3600");
         }
         if (!(afterSeconds >= 0.2 && afterSeconds <= 60)) {
             throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.2..60");
@@ -92,12 +102,13 @@ final class CheckCommand implements Callable<Integer> {
         if (vcpus < 1 || vcpus >= GuestAbi.MAX_VCPUS) {
             throw new ParameterException(spec.commandLine(), "--vcpus must be 1.." + (GuestAbi.MAX_VCPUS - 1));
         }
-        Scenario.Settings settings = new Scenario.Settings(Duration.ofMillis(Math.round(settleSeconds * 1000)),
-                Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
+        SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
+                : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
+        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
         CheckReport report;
         try (Kvm kvm = device.open()) {
             HostFacts host = HostProbe.collect(kvm);
-            try (Progress progress = new Progress("check", settleSeconds)) {
+            try (Progress progress = new Progress("check", settle.max().toMillis() / 1e3)) {
                 report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s));
             }
         }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import kvmclockprobe.clock.DriftResult;
 import kvmclockprobe.drift.DriftRun;
 import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.report.DriftJson;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class DriftCommand implements Callable<Integer> {
         }
         DriftRun.Report report;
         try (Kvm kvm = device.open(); Progress progress = new Progress("drift: sampling", seconds)) {
-            report = DriftRun.run(kvm, Duration.ofMillis(Math.round(seconds * 1000)), vcpus, progress);
+            report = DriftRun.run(kvm, Duration.ofMillis(Math.round(seconds * 1000)), vcpus, HostProbe.clocksource(), progress);
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, report);
@@ -66,12 +67,13 @@ final class DriftCommand implements Callable<Integer> {
         String fmt = "%-24s %s%n";
         out.printf(fmt, "mode", d.masterClock() && d.masterClockThroughout() ? "master clock (KVM_CLOCK_TSC_STABLE throughout)"
                 : "NOT master clock throughout (" + d.modeChanges() + " mode changes; fit covers the last stretch)");
-        out.printf(Locale.ROOT, fmt, "B-A drift", String.format(Locale.ROOT, "%+.2f ± %.2f ns/s  (guest clock vs host CLOCK_MONOTONIC_RAW)",
-                d.bMinusANsPerSec(), d.bMinusAStderrNsPerSec()));
+        out.printf(Locale.ROOT, fmt, "B-A drift", String.format(Locale.ROOT, "%+.2f ± %.2f ns/s  (fit: guest clock vs host CLOCK_MONOTONIC_RAW; error from block scatter)",
+                d.bMinusANsPerSec(), d.bMinusAErrNsPerSec()));
+        out.printf(fmt, "drift used", r.estimate().source().label() + ": " + r.estimate().why());
         out.printf(Locale.ROOT, fmt, "C-B drift", String.format(Locale.ROOT, "%+.2f ± %.2f ns/s  (KVM_GET_CLOCK vs guest clock; mean offset %.1f ns)",
                 d.cMinusBNsPerSec(), d.cMinusBStderrNsPerSec(), d.cMinusBMeanNs()));
         out.printf(Locale.ROOT, fmt, "predicted jump", String.format(Locale.ROOT, "%+d ns if the master clock were re-snapshotted now (%.1f s after the last snapshot)",
-                d.predictedJumpNs(), d.sinceSnapshotNs() / 1e9));
+                r.predictedJumpNs(), d.sinceSnapshotNs() / 1e9));
         out.printf(Locale.ROOT, fmt, "host readings", String.format(Locale.ROOT, "%d (%d used; median A/B bracket %.0f ns) over %.1f s",
                 d.readings(), d.readingsUsed(), d.medianBracketNs(), d.durationS()));
         out.printf(fmt, "A/B samples", r.method());

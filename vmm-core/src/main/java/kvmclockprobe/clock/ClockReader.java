@@ -67,29 +67,42 @@ public final class ClockReader {
         long before = Libc.monotonicRawNs();
         ClockData clock = vm.getClock();
         long after = Libc.monotonicRawNs();
-        if (!clock.hasHostTsc()) {
-            throw new IllegalStateException("KVM_GET_CLOCK gave no host TSC (KVM_CLOCK_HOST_TSC missing): "
-                    + "this kernel cannot be measured (needs Linux 5.16 or newer)");
-        }
         PvclockParams p = PvclockParams.readConsistent(pvclock, 10_000);
+        if (!clock.hasHostTsc()) {
+            if (clock.tscStable()) {
+                throw new IllegalStateException("KVM_GET_CLOCK gave KVM_CLOCK_TSC_STABLE but no host TSC (KVM_CLOCK_HOST_TSC): "
+                        + "this kernel cannot be measured (needs Linux 5.16 or newer)");
+            }
+            // Master clock off: KVM gives no host TSC then. C is A + offset; B is known only through
+            // the user-space pair, and the reading is marked out of master-clock mode.
+            if (pairs()) return pairReading(p, clock, after - before, ClockReading.NONE, ClockReading.NONE, ClockReading.NONE);
+            return new ClockReading(before + (after - before) / 2, Long.MAX_VALUE, ClockReading.NONE, ClockReading.NONE, ClockReading.NONE,
+                    ClockReading.NONE, clock.clockNs(), false, p, after - before);
+        }
         long tsc = guestTsc.fromHost(clock.hostTsc());
         long bNs = p.nsAt(tsc);
-        if (tscKhz > 0 && Tsc.available()) {
-            long t1 = Tsc.read();
-            long raw = Libc.monotonicRawNs();
-            long t2 = Tsc.read();
-            long mid = t1 + (t2 - t1) / 2;
-            long bracket = (t2 - t1) * 1_000_000L / tscKhz;
-            return new ClockReading(raw, bracket, p.nsAt(guestTsc.fromHost(mid)), clock.hostTsc(), tsc, bNs,
-                    clock.clockNs(), clock.tscStable(), p, after - before);
-        }
+        if (pairs()) return pairReading(p, clock, after - before, clock.hostTsc(), tsc, bNs);
         return new ClockReading(before + (after - before) / 2, after - before, bNs, clock.hostTsc(), tsc, bNs,
                 clock.clockNs(), clock.tscStable(), p, after - before);
     }
 
+    private boolean pairs() {
+        return tscKhz > 0 && Tsc.available();
+    }
+
+    private ClockReading pairReading(PvclockParams p, ClockData clock, long getClockBracketNs, long hostTsc, long guestTscNow, long bNs) {
+        long t1 = Tsc.read();
+        long raw = Libc.monotonicRawNs();
+        long t2 = Tsc.read();
+        long mid = t1 + (t2 - t1) / 2;
+        long bracket = (t2 - t1) * 1_000_000L / tscKhz;
+        return new ClockReading(raw, bracket, p.nsAt(guestTsc.fromHost(mid)), hostTsc, guestTscNow, bNs,
+                clock.clockNs(), clock.tscStable(), p, getClockBracketNs);
+    }
+
     /** How the A/B samples are taken, for reports. */
     public String method() {
-        return tscKhz > 0 && Tsc.available()
+        return pairs()
                 ? "rdtsc / CLOCK_MONOTONIC_RAW / rdtsc pairs in user space"
                 : "CLOCK_MONOTONIC_RAW brackets around KVM_GET_CLOCK (" + (Tsc.available() ? "TSC rate unknown" : Tsc.unavailableReason()) + ")";
     }

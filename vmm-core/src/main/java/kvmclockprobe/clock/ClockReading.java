@@ -11,6 +11,10 @@ package kvmclockprobe.clock;
  * @param rawNs            host {@code CLOCK_MONOTONIC_RAW} of the A/B sample
  * @param bracketNs        uncertainty of that pairing (the width of the bracket around it)
  * @param bAtRawNs         B at that instant
+ * <p>Out of master-clock mode KVM gives no host TSC: then {@code hostTsc}, {@code guestTsc} and
+ * {@code bNs} are {@link #NONE} ({@link #hasHostTsc()} false), and without the user-space pair
+ * so is {@code bAtRawNs} (with an infinite bracket, so no fit or plot takes it).
+ *
  * @param hostTsc          the host TSC {@code KVM_GET_CLOCK} reported
  * @param guestTsc         that host TSC as the vCPU's guest TSC
  * @param bNs              B at {@code guestTsc}
@@ -21,6 +25,13 @@ package kvmclockprobe.clock;
  */
 public record ClockReading(long rawNs, long bracketNs, long bAtRawNs, long hostTsc, long guestTsc, long bNs, long cNs,
                            boolean masterClock, PvclockParams params, long getClockBracketNs) {
+
+    /** The value of a field that could not be read. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    public boolean hasHostTsc() {
+        return hostTsc != NONE;
+    }
 
     /** B − raw: its slope over time is the B−A drift. */
     public long bMinusRawNs() {

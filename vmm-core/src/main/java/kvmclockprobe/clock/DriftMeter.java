@@ -13,6 +13,9 @@ import java.util.function.Consumer;
  * the slope. A change of master-clock mode restarts the fit, and is counted.
  */
 public final class DriftMeter {
+    /** Blocks for the honest slope error (batch means): contiguous in time, each averaged to one point. */
+    static final int ERROR_BLOCKS = 10;
+
     /** The reference bracket is this percentile of all brackets (robust against a few lucky ones). */
     static final double REFERENCE_PERCENTILE = 0.05;
     /** Readings whose bracket exceeds the reference by more than this fraction... */
@@ -80,6 +83,29 @@ public final class DriftMeter {
         return Math.max(reference * (1 + MAX_BRACKET_OVER_REFERENCE), reference + MAX_BRACKET_EXCESS_NS);
     }
 
+    /**
+     * The slope's error from {@link #ERROR_BLOCKS} contiguous blocks: each block's mean time and
+     * mean B − raw make one point, and the standard error of the line through those points holds
+     * whatever wanders within a block (correlated noise) instead of assuming every reading
+     * independent. NaN with fewer than two readings a block.
+     */
+    static double batchMeansSlopeError(List<ClockReading> fitted) {
+        int per = fitted.size() / ERROR_BLOCKS;
+        if (per < 2) return Double.NaN;
+        ClockReading first = fitted.getFirst();
+        LinearFit blocks = new LinearFit(first.rawNs() / 1e9, first.bMinusRawNs());
+        for (int b = 0; b < ERROR_BLOCKS; b++) {
+            double sx = 0, sy = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                ClockReading r = fitted.get(i);
+                sx += (r.rawNs() - first.rawNs()) / 1e9;
+                sy += r.bMinusRawNs() - first.bMinusRawNs();
+            }
+            blocks.add(first.rawNs() / 1e9 + sx / per, first.bMinusRawNs() + sy / per);
+        }
+        return blocks.slopeStandardError();
+    }
+
     public synchronized DriftResult fit() {
         if (readings.size() < 3) {
             throw new IllegalStateException("drift needs at least 3 readings in one mode, have " + readings.size());
@@ -91,6 +117,7 @@ public final class DriftMeter {
         LinearFit bMinusA = new LinearFit(first.rawNs() / 1e9, first.bMinusRawNs());
         LinearFit cMinusB = new LinearFit(first.rawNs() / 1e9, first.cMinusBNs());
         double sumCminusB = 0;
+        List<ClockReading> fitted = new ArrayList<>();
         long used = 0;
         long firstUsed = Long.MAX_VALUE, lastUsed = Long.MIN_VALUE;
         for (ClockReading r : readings) {
@@ -99,13 +126,14 @@ public final class DriftMeter {
             bMinusA.add(x, r.bMinusRawNs());
             cMinusB.add(x, r.cMinusBNs());
             sumCminusB += r.cMinusBNs();
+            fitted.add(r);
             used++;
             firstUsed = Math.min(firstUsed, r.rawNs());
             lastUsed = Math.max(lastUsed, r.rawNs());
         }
         ClockReading last = readings.getLast();
         return new DriftResult(total, used, (lastUsed - firstUsed) / 1e9,
-                bMinusA.slope(), bMinusA.slopeStandardError(),
+                bMinusA.slope(), bMinusA.slopeStandardError(), batchMeansSlopeError(fitted),
                 cMinusB.slope(), cMinusB.slopeStandardError(), sumCminusB / used,
                 median, bMinusA.residualStdDev(),
                 last.masterClock(), throughout, modeChanges, last.sinceSnapshotNs());

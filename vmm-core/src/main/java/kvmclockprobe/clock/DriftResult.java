@@ -7,7 +7,10 @@ package kvmclockprobe.clock;
  * @param readingsUsed          readings whose bracket was narrow enough to fit
  * @param durationS             time spanned by the used readings
  * @param bMinusANsPerSec       slope of B − A (B ahead of A when positive)
- * @param bMinusAStderrNsPerSec standard error of that slope
+ * @param bMinusAStderrNsPerSec standard error of that slope by the textbook formula, which assumes
+ *                              independent residuals (they are not: under TCG the pairing wanders)
+ * @param bMinusAErrNsPerSec    the honest error of the slope: from the scatter of independent blocks
+ *                              (batch means; NaN with too few readings)
  * @param cMinusBNsPerSec       slope of C − B
  * @param cMinusBStderrNsPerSec standard error of that slope
  * @param cMinusBMeanNs         mean of C − B (an offset, not a drift)
@@ -19,7 +22,7 @@ package kvmclockprobe.clock;
  * @param sinceSnapshotNs       guest time from the last master-clock snapshot to the last reading
  */
 public record DriftResult(long readings, long readingsUsed, double durationS,
-                          double bMinusANsPerSec, double bMinusAStderrNsPerSec,
+                          double bMinusANsPerSec, double bMinusAStderrNsPerSec, double bMinusAErrNsPerSec,
                           double cMinusBNsPerSec, double cMinusBStderrNsPerSec, double cMinusBMeanNs,
                           double medianBracketNs, double residualNs,
                           boolean masterClock, boolean masterClockThroughout, int modeChanges,

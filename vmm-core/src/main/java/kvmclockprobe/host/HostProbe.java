@@ -78,7 +78,7 @@ public final class HostProbe {
         return new HostFacts(
                 readLine(Path.of("/proc/sys/kernel/osrelease")),
                 kvm.apiVersion(),
-                readLine(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource")),
+                clocksource(),
                 mc.tscKhz,
                 caps,
                 decodeFlags(Integer.toUnsignedLong(caps.get("xen_hvm")), XEN_HVM_FLAG_NAMES),
@@ -125,6 +125,11 @@ public final class HostProbe {
         if (!(second instanceof VcpuExit.Hlt)) {
             throw new GuestFailure("hello guest: expected HLT, got " + second + "; " + Machine.describeRegisters(vcpu));
         }
+    }
+
+    /** The host's current clocksource ({@code tsc}, {@code kvm-clock}, {@code hpet}, ...). */
+    public static String clocksource() {
+        return readLine(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
     }
 
     private static String readLine(Path p) {

@@ -1,5 +1,6 @@
 package kvmclockprobe.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
+import kvmclockprobe.check.Verdict;
+import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.measurement.Measurement;
+import kvmclockprobe.measurement.Observation;
 
 /**
  * The {@code check --json} document. Every key is always present; a value that was not measured
- * (a skipped trigger's jumps, a non-Xen trigger's wallclock step, a non-finite drift) is JSON
- * {@code null}. The plot points are not part of it (see {@link CheckPlot}).
+ * (a skipped or errored trigger's jumps, a non-Xen trigger's wallclock step, a non-finite drift)
+ * is JSON {@code null}. The lab scripts read the verdict, the prediction and the tolerance from
+ * here and re-derive nothing. The plot points are not part of it (see {@link CheckPlot}).
  */
 public final class CheckJson {
     private CheckJson() {}
@@ -21,47 +27,66 @@ public final class CheckJson {
         ObjectNode o = f.objectNode();
         o.set("host", HostFactsJson.toJson(r.host()));
         putDouble(o, "settle_s", r.settleS());
+        putDouble(o, "max_settle_s", r.maxSettleS());
         o.put("strict", r.strict());
         ArrayNode results = o.putArray("results");
         for (TriggerResult t : r.results()) results.add(result(t));
         ObjectNode summary = o.putObject("summary");
-        summary.put("pass", r.count(Status.PASS));
-        summary.put("fail", r.count(Status.FAIL));
-        summary.put("skip", r.count(Status.SKIP));
+        for (Status s : Status.values()) summary.put(s.label(), r.count(s));
         o.put("exit_code", r.exitCode());
         return o;
     }
 
+    /** Keys every result has (null where not measured), besides the trigger's own observations. */
     static ObjectNode result(TriggerResult t) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("trigger", t.trigger());
         o.put("status", t.status().label());
         o.put("reason", t.reason());
-        o.put("observed_jump_ns", t.observedJumpNs());
-        o.put("predicted_jump_ns", t.predictedJumpNs());
         o.put("expected_jump", t.expectedJump());
-        o.put("master_clock_before", t.masterClockBefore());
-        o.put("master_clock_after", t.masterClockAfter());
         o.put("vcpus", t.vcpus());
-        o.put("tsc_step_cycles", t.tscStepCycles());
-        o.put("wallclock_step_ns", t.wallclockStepNs());
-        o.put("wallclock_in_range", t.wallclockInRange());
-        putDouble(o, "drift_ns_per_s", t.driftNsPerSec());
+        Measurement m = t.measured().map(TriggerResult.Measured::measurement).orElse(null);
+        Verdict v = t.measured().map(TriggerResult.Measured::verdict).orElse(null);
+        DriftEstimate d = m == null ? null : m.drift();
+        o.put("observed_jump_ns", m == null ? null : m.observedJumpNs());
+        o.put("predicted_jump_ns", v == null ? null : v.predictedJumpNs());
+        o.put("tolerance_ns", v == null ? null : v.toleranceNs());
+        o.put("resnapshot_jump_ns", m == null ? null : m.resnapshotJumpNs());
+        o.put("resnapshot_match", v == null ? null : v.resnapshotMatch());
+        o.put("since_snapshot_ns", m == null ? null : m.sinceSnapshotNs());
+        putDouble(o, "settle_s", m == null ? null : m.settleS());
+        o.put("settle_why", m == null ? null : m.settleWhy());
+        o.put("drift_source", d == null ? null : d.source().label());
+        putDouble(o, "drift_ns_per_s", d == null ? null : d.bMinusANsPerSec());
+        putDouble(o, "drift_analytic_ns_per_s", d == null || d.analytic() == null ? null : d.analytic().bMinusANsPerSec());
+        putDouble(o, "drift_fit_ns_per_s", d == null || d.fit() == null ? null : d.fit().bMinusANsPerSec());
+        putDouble(o, "drift_fit_err_ns_per_s", d == null || d.fit() == null ? null : d.fit().bMinusAErrNsPerSec());
+        putDouble(o, "raw_mult_unit_ns_per_s", d == null || d.analytic() == null ? null : d.analytic().rawMultUnitNsPerSec());
+        o.put("drift_why", d == null ? null : d.why());
+        o.put("master_clock_before", m == null ? null : m.masterClockBefore());
+        o.put("master_clock_after", m == null ? null : m.masterClockAfter());
+        o.put("master_clock_lost", m == null ? null : m.masterClockLost());
+        o.put("tsc_step_cycles", m == null ? null : m.tscStepCycles());
+        // The Xen trigger's observations; null for the others (the keys are always there).
+        o.putNull("wallclock_step_ns");
+        o.putNull("wallclock_in_range");
+        if (m != null) for (Observation obs : m.effect().observations()) o.set(obs.key(), value(obs.value()));
         ArrayNode perVcpu = o.putArray("observed_jump_ns_per_vcpu");
-        if (t.observedJumpNsPerVcpu() != null) {
-            for (Long v : t.observedJumpNsPerVcpu()) {
-                if (v == null) perVcpu.addNull();
-                else perVcpu.add(v.longValue());
-            }
-        }
+        if (m != null) for (Long j : m.observedJumpNsPerVcpu()) perVcpu.add(j.longValue());
         ArrayNode diagnostics = o.putArray("diagnostics");
-        if (t.diagnostics() != null) {
-            for (String d : t.diagnostics()) {
-                if (d == null) diagnostics.addNull();
-                else diagnostics.add(d);
-            }
-        }
+        for (String line : t.diagnostics()) diagnostics.add(line);
         return o;
+    }
+
+    private static JsonNode value(Object v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (v) {
+            case null -> f.nullNode();
+            case Long l -> f.numberNode(l);
+            case Integer i -> f.numberNode(i);
+            case Boolean b -> f.booleanNode(b);
+            default -> f.textNode(v.toString());
+        };
     }
 
     /** A double, or null when absent or not finite (plain JSON has no NaN or Infinity). */

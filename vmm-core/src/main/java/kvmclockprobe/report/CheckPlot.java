@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.PlotPoint;
+import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
 
@@ -44,7 +44,7 @@ public final class CheckPlot {
 
     public static String svg(CheckReport r) {
         List<TriggerResult> plotted = r.results().stream()
-                .filter(t -> t.status() != Status.SKIP && t.plot() != null && !t.plot().isEmpty())
+                .filter(t -> !t.plot().isEmpty())
                 .toList();
         int height = plotted.isEmpty() ? 120 : HEADER + plotted.size() * (PANEL_HEIGHT + PANEL_GAP);
         Xml x = new Xml();
@@ -70,10 +70,11 @@ public final class CheckPlot {
     private static String heading(CheckReport r) {
         StringBuilder s = new StringBuilder("kvmclock-probe check");
         if (r.host() != null) s.append(" — host ").append(r.host().kernelRelease());
-        s.append(", settle ").append(CheckTable.number(r.settleS())).append(" s: ")
+        s.append(", settle ").append(CheckTable.settle(r)).append(": ")
                 .append(r.count(Status.PASS)).append(" passed, ")
                 .append(r.count(Status.FAIL)).append(" failed, ")
                 .append(r.count(Status.SKIP)).append(" skipped");
+        if (r.count(Status.ERROR) > 0) s.append(", ").append(r.count(Status.ERROR)).append(" errored");
         return s.toString();
     }
 
@@ -85,7 +86,12 @@ public final class CheckPlot {
                 "stroke", "#ccc");
 
         // title: trigger, status, observed/predicted jump; then the reason, shortened if it must be
-        String statusColor = t.status() == Status.FAIL ? "#c0392b" : t.status() == Status.PASS ? "#1e8449" : MUTED;
+        String statusColor = switch (t.status()) {
+            case FAIL -> "#c0392b";
+            case PASS -> "#1e8449";
+            case ERROR -> "#b9770e";
+            case SKIP -> MUTED;
+        };
         x.openInline("text", "x", 12, "y", 20, "font-size", 14, "fill", INK, "class", "panel-title");
         x.text("tspan", CheckTable.oneLine(t.trigger()), "font-weight", "bold");
         x.text("tspan", t.status().label().toUpperCase(Locale.ROOT), "dx", 10, "font-weight", "bold",

@@ -47,23 +47,31 @@ public final class CheckTable {
             String indent = " ".repeat(reasonCol);
             for (int i = 1; i < reason.size(); i++) out.println(indent + reason.get(i));
         }
+        for (TriggerResult t : r.results()) {
+            t.measured().ifPresent(m -> out.println("settle " + oneLine(t.trigger()) + ": " + m.measurement().settleWhy()));
+        }
         out.println(summary(r));
     }
 
-    /** {@code check: 5 passed, 0 failed, 4 skipped (settle 10 s, 1 vCPU, host 6.18.44, master clock on)}. */
+    /** {@code check: 5 passed, 0 failed, 4 skipped[, 1 errored] (settle 10 s, 1 vCPU, host 6.18.44, master clock on)}. */
     static String summary(CheckReport r) {
         StringBuilder s = new StringBuilder("check: ")
                 .append(r.count(Status.PASS)).append(" passed, ")
                 .append(r.count(Status.FAIL)).append(" failed, ")
-                .append(r.count(Status.SKIP)).append(" skipped (settle ")
-                .append(number(r.settleS())).append(" s, ")
-                .append(vcpus(r));
+                .append(r.count(Status.SKIP)).append(" skipped");
+        if (r.count(Status.ERROR) > 0) s.append(", ").append(r.count(Status.ERROR)).append(" errored");
+        s.append(" (settle ").append(settle(r)).append(", ").append(vcpus(r));
         if (r.host() != null) {
             s.append(", host ").append(r.host().kernelRelease())
                     .append(", master clock ").append(r.host().masterClock() ? "on" : "off");
         }
         if (r.strict()) s.append(", strict");
         return s.append(')').toString();
+    }
+
+    /** {@code 10 s} when fixed, {@code adaptive, max 30 s} otherwise. */
+    static String settle(CheckReport r) {
+        return r.settleS() != null ? number(r.settleS()) + " s" : "adaptive, max " + number(r.maxSettleS()) + " s";
     }
 
     private static String vcpus(CheckReport r) {

@@ -7,12 +7,14 @@ import java.util.List;
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
+import kvmclockprobe.check.Verdict;
+import kvmclockprobe.measurement.Measurement;
 
 /**
  * The {@code check --tap} output, as the kernel's KVM selftests print it through
  * {@code kselftest.h}: {@code TAP version 13}, the plan {@code 1..N}, for each trigger its
  * {@code # } diagnostic lines followed by {@code ok N trigger}, {@code not ok N trigger} or
- * {@code ok N trigger # SKIP reason}, and {@code ksft_print_cnts()}'s {@code # Totals:} line.
+ * {@code ok N trigger # SKIP reason}, {@code not ok N trigger # error reason}, and {@code ksft_print_cnts()}'s {@code # Totals:} line.
  */
 public final class CheckTap {
     private CheckTap() {}
@@ -29,34 +31,36 @@ public final class CheckTap {
                 case PASS -> out.println("ok " + n + " " + name);
                 case FAIL -> out.println("not ok " + n + " " + name);
                 case SKIP -> out.println("ok " + n + " " + name + " # SKIP " + CheckTable.oneLine(t.reason()));
+                // ksft_test_result_error(): "not ok N # error <msg>"
+                case ERROR -> out.println("not ok " + n + " " + name + " # error " + CheckTable.oneLine(t.reason()));
             }
         }
-        out.printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0%n",
-                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP));
+        out.printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d%n",
+                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP), r.count(Status.ERROR));
     }
 
     /** What a reader of the TAP stream needs besides the verdict, one item per {@code #} line. */
     static List<String> diagnostics(TriggerResult t) {
         List<String> lines = new ArrayList<>();
-        if (t.status() == Status.SKIP) { // the reason is on the result line; nothing was measured
-            if (t.diagnostics() != null) lines.addAll(t.diagnostics());
+        if (!(t instanceof TriggerResult.Measured measured)) { // the reason is on the result line; nothing was measured
+            lines.addAll(t.diagnostics());
             return lines;
         }
+        Measurement m = measured.measurement();
+        Verdict v = measured.verdict();
         if (t.reason() != null && !t.reason().isBlank()) lines.add(t.status().label() + ": " + t.reason());
-        lines.add("observed jump " + CheckTable.ns(t.observedJumpNs()) + ", predicted "
-                + CheckTable.ns(t.predictedJumpNs()) + " (a correct kernel "
+        lines.add("observed jump " + CheckTable.ns(m.observedJumpNs()) + ", predicted " + CheckTable.ns(v.predictedJumpNs())
+                + (v.toleranceNs() == null ? "" : " ± " + v.toleranceNs() + " ns") + " (a correct kernel "
                 + (t.expectedJump() ? "moves" : "does not move") + " the guest clock here)");
-        if (t.observedJumpNsPerVcpu() != null && t.observedJumpNsPerVcpu().size() > 1) {
-            lines.add("observed jump per vCPU: " + t.observedJumpNsPerVcpu().stream()
-                    .map(CheckTable::ns).toList());
+        if (m.observedJumpNsPerVcpu().size() > 1) {
+            lines.add("observed jump per vCPU: " + m.observedJumpNsPerVcpu().stream().map(CheckTable::ns).toList());
         }
-        lines.add("drift " + CheckTable.nsPerSec(t.driftNsPerSec()) + " (B-A, during settle)");
-        lines.add("master clock before " + onOff(t.masterClockBefore()) + ", after " + onOff(t.masterClockAfter()));
-        lines.add("tsc step " + (t.tscStepCycles() == null ? "unknown"
-                : (t.tscStepCycles() > 0 ? "+" : "") + t.tscStepCycles() + " cycles"));
-        if (t.wallclockStepNs() != null) lines.add("wallclock step " + CheckTable.ns(t.wallclockStepNs()));
+        lines.add("drift " + CheckTable.nsPerSec(m.drift().bMinusANsPerSec()) + " (B-A, " + m.drift().source().label() + ")");
+        lines.add("master clock before " + onOff(m.masterClockBefore()) + ", after " + onOff(m.masterClockAfter()));
+        lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown"
+                : (m.tscStepCycles() > 0 ? "+" : "") + m.tscStepCycles() + " cycles"));
         lines.add("vcpus " + t.vcpus());
-        if (t.diagnostics() != null) lines.addAll(t.diagnostics());
+        lines.addAll(t.diagnostics());
         return lines;
     }
 

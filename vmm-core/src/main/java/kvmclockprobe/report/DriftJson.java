@@ -24,7 +24,11 @@ public final class DriftJson {
         o.put("c_minus_b_stderr_ns_per_s", d.cMinusBStderrNsPerSec());
         o.put("c_minus_b_mean_ns", d.cMinusBMeanNs());
         o.put("since_snapshot_s", d.sinceSnapshotNs() / 1e9);
-        o.put("predicted_jump_ns", d.predictedJumpNs());
+        o.put("predicted_jump_ns", report.predictedJumpNs());
+        o.put("drift_source", report.estimate().source().label());
+        o.put("drift_why", report.estimate().why());
+        putNullable(o, "drift_analytic_ns_per_s", report.estimate().analytic() == null ? null : report.estimate().analytic().bMinusANsPerSec());
+        putNullable(o, "drift_fit_err_ns_per_s", d.bMinusAErrNsPerSec());
         o.put("readings", d.readings());
         o.put("readings_used", d.readingsUsed());
         o.put("median_bracket_ns", d.medianBracketNs());
@@ -41,5 +45,10 @@ public final class DriftJson {
         g.put("jumps", report.jumps(0).size());
         g.put("pvclock_retries", report.statuses().stream().mapToLong(VcpuStatus::retries).sum());
         return o;
+    }
+
+    private static void putNullable(ObjectNode o, String key, Double v) {
+        if (v == null || !Double.isFinite(v)) o.putNull(key);
+        else o.put(key, v.doubleValue());
     }
 }

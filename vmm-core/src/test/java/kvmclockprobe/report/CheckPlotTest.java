@@ -19,7 +19,7 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.PlotPoint;
+import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
 

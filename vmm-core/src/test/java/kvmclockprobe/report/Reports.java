@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.PlotPoint;
+import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.host.HostFacts;

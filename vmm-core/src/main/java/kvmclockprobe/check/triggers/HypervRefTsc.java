@@ -5,7 +5,7 @@ import java.util.Optional;
 import kvmclockprobe.bindings.x86_h;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;

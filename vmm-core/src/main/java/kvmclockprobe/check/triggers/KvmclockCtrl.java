@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.sys.Libc;

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.sys.Libc;

@@ -1,11 +1,11 @@
 package kvmclockprobe.check.triggers;
 
-import java.util.Optional;
+import java.util.List;
 
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.kvm.ClockData;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.sys.Libc;
 
 /**
@@ -25,8 +25,8 @@ public final class SetClock extends BaseTrigger {
         long setBefore = Libc.monotonicRawNs();
         ctx.vm().setClock(clock.clockNs(), 0, 0);
         long after = Libc.monotonicRawNs();
-        return new TriggerEffect(before, after, clock.clockNs(), after - setBefore, java.util.List.of(
-                "KVM_GET_CLOCK gave " + clock.clockNs() + " ns; KVM_SET_CLOCK(that, flags 0); the pair took "
+        return new TriggerEffect(before, after, new TriggerEffect.SetClock(clock.clockNs(), false, 0, 0, 0, after - setBefore),
+                List.of(), List.of("KVM_GET_CLOCK gave " + clock.clockNs() + " ns; KVM_SET_CLOCK(that, flags 0); the pair took "
                         + (after - before) + " ns of host raw time"));
     }
 }

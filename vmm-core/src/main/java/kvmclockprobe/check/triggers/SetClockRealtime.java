@@ -1,21 +1,27 @@
 package kvmclockprobe.check.triggers;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.ClockData;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.sys.Libc;
 
 /**
- * {@code KVM_GET_CLOCK} then {@code KVM_SET_CLOCK} with {@code KVM_CLOCK_REALTIME} and the
- * {@code realtime} read: KVM adds the realtime elapsed since the GET, so what remains is the
- * timing inside the SET call itself.
+ * {@code KVM_GET_CLOCK}, a real gap ({@link #GAP}), then {@code KVM_SET_CLOCK} with
+ * {@code KVM_CLOCK_REALTIME} and the {@code realtime} read: KVM adds the realtime elapsed since
+ * the GET, so the guest clock continues across the gap. A kernel that ignored the flag would set
+ * the guest back by about the gap, which the verdict catches.
  */
 public final class SetClockRealtime extends BaseTrigger {
+    /** Between GET and SET: long enough that ignoring the realtime is unmistakable. */
+    static final Duration GAP = Duration.ofMillis(20);
+
     public SetClockRealtime() {
         super("set-clock-realtime", Expectation.SET_CLOCK_REALTIME, "");
     }
@@ -33,11 +39,20 @@ public final class SetClockRealtime extends BaseTrigger {
         if (!clock.hasRealtime()) {
             throw new IllegalStateException("KVM_GET_CLOCK returned no realtime although KVM_CAP_ADJUST_CLOCK has KVM_CLOCK_REALTIME");
         }
+        try {
+            Thread.sleep(GAP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted between KVM_GET_CLOCK and KVM_SET_CLOCK", e);
+        }
         long setBefore = Libc.monotonicRawNs();
+        long realtimeBefore = Libc.realtimeNs();
         ctx.vm().setClock(clock.clockNs(), kvm_h.KVM_CLOCK_REALTIME, clock.realtimeNs());
+        long realtimeAfter = Libc.realtimeNs();
         long after = Libc.monotonicRawNs();
-        return new TriggerEffect(before, after, clock.clockNs(), after - setBefore, java.util.List.of(
-                "KVM_SET_CLOCK(clock, KVM_CLOCK_REALTIME, realtime from the GET); the SET call took "
-                        + (after - setBefore) + " ns"));
+        return new TriggerEffect(before, after, new TriggerEffect.SetClock(clock.clockNs(), true, clock.realtimeNs(),
+                realtimeBefore, realtimeAfter, after - setBefore), List.of(), List.of(
+                "KVM_SET_CLOCK(clock, KVM_CLOCK_REALTIME, realtime from the GET) " + (realtimeBefore - clock.realtimeNs())
+                        + " ns of realtime after the GET; the SET call took " + (after - setBefore) + " ns"));
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sampler.GuestEvent;
 import kvmclockprobe.sampler.GuestTscProbe;

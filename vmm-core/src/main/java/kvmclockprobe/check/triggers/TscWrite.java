@@ -5,7 +5,7 @@ import java.util.Optional;
 import kvmclockprobe.bindings.x86_h;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.sys.Libc;
 
 /** The host writes vCPU 0's {@code MSR_IA32_TSC} with its current value ({@code KVM_SET_MSRS}): a TSC sync, so a re-snapshot. */

@@ -4,7 +4,7 @@ import kvmclockprobe.bindings.shared_info;
 import kvmclockprobe.bindings.vcpu_info;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.TriggerEffect;
+import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.sys.Libc;
 

@@ -1,4 +1,4 @@
-package kvmclockprobe.check;
+package kvmclockprobe.measurement;
 
 /**
  * One host reading around a trigger, for the plot.

@@ -1,0 +1,44 @@
+package kvmclockprobe.measurement;
+
+import java.util.List;
+
+/**
+ * What applying an action did, as the verdict needs it.
+ *
+ * @param rawBeforeNs      host {@code CLOCK_MONOTONIC_RAW} just before the action's first ioctl
+ * @param rawAfterNs       host {@code CLOCK_MONOTONIC_RAW} just after its last one
+ * @param setClock         {@code KVM_SET_CLOCK} actions: what was set and when; else null
+ * @param observations     facts the action observed beside the jump (the Xen wallclock, ...);
+ *                         those that are checks are part of the verdict
+ * @param notes            facts a reader should see (what was written, which variant was used)
+ */
+public record TriggerEffect(long rawBeforeNs, long rawAfterNs, SetClock setClock, List<Observation> observations,
+                            List<String> notes) {
+
+    /**
+     * A {@code KVM_GET_CLOCK} → {@code KVM_SET_CLOCK} pair.
+     *
+     * @param clockNs              the {@code clock} passed to {@code KVM_SET_CLOCK}
+     * @param realtime             whether {@code KVM_CLOCK_REALTIME} was passed
+     * @param getRealtimeNs        the {@code realtime} {@code KVM_GET_CLOCK} gave (passed back with the flag)
+     * @param realtimeBeforeSetNs  host {@code CLOCK_REALTIME} just before the SET call
+     * @param realtimeAfterSetNs   host {@code CLOCK_REALTIME} just after it
+     * @param setCallNs            how long the SET call took (raw clock)
+     */
+    public record SetClock(long clockNs, boolean realtime, long getRealtimeNs, long realtimeBeforeSetNs,
+                           long realtimeAfterSetNs, long setCallNs) {}
+
+    public TriggerEffect {
+        observations = List.copyOf(observations);
+        notes = List.copyOf(notes);
+    }
+
+    public static TriggerEffect of(long rawBeforeNs, long rawAfterNs, String... notes) {
+        return new TriggerEffect(rawBeforeNs, rawAfterNs, null, List.of(), List.of(notes));
+    }
+
+    /** The checks among the observations that failed. */
+    public List<Observation> failedChecks() {
+        return observations.stream().filter(o -> Boolean.FALSE.equals(o.passed())).toList();
+    }
+}
