@@ -19,6 +19,8 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.testing.SyntheticMeasurement;
 import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
@@ -109,9 +111,9 @@ class CheckPlotTest {
                 .contains("master clock went on -> off").endsWith("<&>").contains("-1263 ns");
         assertThat(fail.getElementsByTagNameNS(SVG, "title").item(0).getTextContent()).endsWith("<&>");
 
-        CheckReport nasty = new CheckReport(Reports.host(), 1, false, List.of(new TriggerResult(
-                "a<b>&\"c'\u0001", Status.FAIL, "x < y && y > \"z\" \uD800 ]]> <!-- -->", 1L, 2L, false, true, true, 1,
-                0L, null, List.of(1L), List.of(), List.of(new PlotPoint(-1, 0), new PlotPoint(1, 1)), 0.0, null)));
+        CheckReport nasty = new CheckReport(Reports.host(), 1.0, 30, false, List.of(Reports.measured(
+                "a<b>&\"c'\u0001", Status.FAIL, "x < y && y > \"z\" \uD800 ]]> <!-- -->", Expectation.NO_JUMP,
+                SyntheticMeasurement.measured().observedNs(1).plot(List.of(new PlotPoint(-1, 0), new PlotPoint(1, 1))), 2L, 5L)));
         Document d = parse(CheckPlot.svg(nasty));
         assertThat(panels(d)).singleElement().satisfies(g ->
                 assertThat(g.getAttribute("data-trigger")).isEqualTo("a<b>&\"c'\uFFFD"));
@@ -139,7 +141,7 @@ class CheckPlotTest {
 
     @Test
     void degenerateAndNonFinitePlotsStaySafe() throws Exception {
-        CheckReport r = new CheckReport(Reports.host(), 1, false, List.of(
+        CheckReport r = new CheckReport(Reports.host(), 1.0, 30, false, List.of(
                 withPlot("single", List.of(new PlotPoint(0.25, 17))),
                 withPlot("single-at-zero", List.of(new PlotPoint(0, 0))),
                 withPlot("constant", List.of(new PlotPoint(-1, 5), new PlotPoint(0, 5), new PlotPoint(1, 5))),
@@ -163,7 +165,7 @@ class CheckPlotTest {
 
     @Test
     void noPanelAtAllSaysNoTriggerRan() throws Exception {
-        for (CheckReport r : List.of(Reports.allSkipped(), new CheckReport(Reports.host(), 1, false, List.of()))) {
+        for (CheckReport r : List.of(Reports.allSkipped(), new CheckReport(Reports.host(), 1.0, 30, false, List.of()))) {
             Document doc = parse(CheckPlot.svg(r));
             assertThat(panels(doc)).isEmpty();
             assertThat(texts(doc.getDocumentElement())).contains("no trigger ran");
@@ -189,8 +191,7 @@ class CheckPlotTest {
     }
 
     private static TriggerResult withPlot(String trigger, List<PlotPoint> plot) {
-        return new TriggerResult(trigger, Status.PASS, "r", 0L, 0L, false, true, true, 1, 0L, null, List.of(0L),
-                List.of(), plot, 1.0, null);
+        return Reports.measured(trigger, Status.PASS, "r", Expectation.NO_JUMP, SyntheticMeasurement.measured().plot(plot), 0L, 5L);
     }
 
     private static List<String> texts(Element e) {

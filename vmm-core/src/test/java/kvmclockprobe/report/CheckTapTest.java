@@ -84,14 +84,14 @@ class CheckTapTest {
     @Test
     void xenWallclockStepIsADiagnostic() {
         TapParser.Document doc = TapParser.parse(tap(Reports.mixed()));
-        assertThat(doc.commentTexts()).contains("xen-shared-info: wallclock step +987654 ns",
+        assertThat(doc.commentTexts()).contains("xen-shared-info: shared_info wallclock step 987654 ns",
                 "xen-shared-info: tsc step unknown");
     }
 
     @Test
     void aHashInATriggerNameIsEscapedAndSurvives() {
-        CheckReport r = new CheckReport(Reports.host(), 1, false, List.of(
-                TriggerResult.skip("odd#name\\x", false, "because # reasons", 1)));
+        CheckReport r = new CheckReport(Reports.host(), 1.0, 30, false, List.of(
+                Reports.skip("odd#name\\x", "because # reasons")));
         String text = tap(r);
         assertThat(text).contains("ok 1 odd\\#name\\\\x # SKIP because # reasons");
         TapParser.TestPoint p = TapParser.parse(text).points().getFirst();
@@ -101,7 +101,7 @@ class CheckTapTest {
 
     @Test
     void emptyReportIsAnEmptyPlan() {
-        String text = tap(new CheckReport(Reports.host(), 1, false, List.of()));
+        String text = tap(new CheckReport(Reports.host(), 1.0, 30, false, List.of()));
         assertThat(text.lines().toList()).containsExactly("TAP version 13", "1..0",
                 "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0");
         assertThat(TapParser.parse(text).points()).isEmpty();

@@ -7,7 +7,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import kvmclockprobe.check.CheckReport;
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.check.Verdict;
+import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.PlotPoint;
+import kvmclockprobe.measurement.TriggerEffect;
+import kvmclockprobe.testing.SyntheticMeasurement;
 import kvmclockprobe.check.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.host.HostFacts;
@@ -38,17 +43,27 @@ final class Reports {
         return points;
     }
 
+    static TriggerResult measured(String trigger, Status status, String reason, Expectation e, SyntheticMeasurement m,
+                                  Long predicted, Long tolerance) {
+        return new TriggerResult.Measured(trigger, e, m.build(), new Verdict(status, reason, predicted, tolerance,
+                predicted == null ? null : Math.abs(m.build().observedJumpNs() - predicted) <= tolerance));
+    }
+
     static TriggerResult pass(String trigger, long observed, long predicted, List<PlotPoint> plot) {
-        return new TriggerResult(trigger, Status.PASS,
+        return measured(trigger, Status.PASS,
                 "guest clock moved " + observed + " ns, within 200 ns of the " + predicted + " ns a re-snapshot predicts",
-                observed, predicted, true, true, true, 1, 0L, null, List.of(observed),
-                List.of("samples 4000 before, 4000 after"), plot, 63.2, null);
+                Expectation.RESNAPSHOT, SyntheticMeasurement.measured().drift(SyntheticMeasurement.analytic(63.2)).observedNs(observed)
+                        .diagnostics("samples 4000 before, 4000 after").plot(plot), predicted, 200L);
     }
 
     static TriggerResult fail(String trigger, String reason, List<PlotPoint> plot) {
-        return new TriggerResult(trigger, Status.FAIL, reason, -1263L, 0L, false, true, false, 2, 1_234_567L,
-                null, List.of(-1263L, -1259L), List.of("pvclock version changed 2 times", "line one\nline two"),
-                plot, 63.2, null);
+        return measured(trigger, Status.FAIL, reason, Expectation.NO_JUMP, SyntheticMeasurement.measured()
+                .drift(SyntheticMeasurement.analytic(63.2)).perVcpu(-1263L, -1259L).tscStep(1_234_567L).masterClock(true, true, false)
+                .diagnostics("pvclock version changed 2 times", "line one\nline two").plot(plot), 0L, 5L);
+    }
+
+    static TriggerResult skip(String trigger, String reason) {
+        return new TriggerResult.Skipped(trigger, Expectation.NO_JUMP, 1, reason);
     }
 
     /** Five passes (one Xen, with a wallclock step; one without plot points), a fail with a long reason, three skips. */
@@ -62,19 +77,22 @@ final class Reports {
                         + " 0123456789ab \"KVM: x86: keep kvmclock continuous across TSC writes\") <&>",
                 steppedPlot(-2, 2, 4000, 63.2, -1263, 3)));
         results.add(pass("vcpu-hotplug", 0L, 0L, steppedPlot(-1, 1, 200, 63.2, 0, 4)));
-        results.add(new TriggerResult("xen-shared-info", Status.PASS, "wallclock epoch followed the guest clock",
-                12L, 10L, true, true, true, 1, null, 987_654L, List.of(12L), List.of(),
-                steppedPlot(-1, 1, 100, 63.2, 12, 5), 63.2, null));
+        TriggerEffect xen = new TriggerEffect(0, 1000, null, List.of(
+                Observation.fact("wallclock_step_ns", 987_654L, "shared_info wallclock step 987654 ns"),
+                Observation.check("wallclock_in_range", true, "wallclock within")), List.of());
+        results.add(measured("xen-shared-info", Status.PASS, "wallclock epoch followed the guest clock", Expectation.NO_JUMP,
+                SyntheticMeasurement.measured().drift(SyntheticMeasurement.analytic(63.2)).observedNs(12L).tscStep(null)
+                        .effect(xen).plot(steppedPlot(-1, 1, 100, 63.2, 12, 5)), 10L, 5L));
         results.add(pass("kvm-set-clock-realtime", 5L, 4L, List.of()));
-        results.add(TriggerResult.skip("xen-runstate", true, "KVM_CAP_XEN_HVM is 0 (CONFIG_KVM_XEN off)", 1));
-        results.add(TriggerResult.skip("suspend-resume", false, "needs root and a host that can suspend", 1));
-        results.add(TriggerResult.skip("migration", true, "needs a second host", 1));
-        return new CheckReport(host(), 10, false, results);
+        results.add(skip("xen-runstate", "KVM_CAP_XEN_HVM is 0 (CONFIG_KVM_XEN off)"));
+        results.add(skip("suspend-resume", "needs root and a host that can suspend"));
+        results.add(skip("migration", "needs a second host"));
+        return new CheckReport(host(), 10.0, 30, false, results);
     }
 
     static CheckReport allSkipped() {
-        return new CheckReport(host(), 0.5, true, List.of(
-                TriggerResult.skip("tsc-write", false, "KVM_VCPU_TSC_OFFSET missing", 1),
-                TriggerResult.skip("xen-shared-info", true, "KVM_CAP_XEN_HVM is 0", 1)));
+        return new CheckReport(host(), 0.5, 30, true, List.of(
+                skip("tsc-write", "KVM_VCPU_TSC_OFFSET missing"),
+                skip("xen-shared-info", "KVM_CAP_XEN_HVM is 0")));
     }
 }
