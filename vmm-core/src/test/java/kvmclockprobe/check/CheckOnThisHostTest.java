@@ -58,8 +58,24 @@ class CheckOnThisHostTest {
     }
 
     @Test
-    void everyTriggerRanOnce(Kvm kvm) {
-        assertThat(all(kvm).byName().keySet()).containsExactlyInAnyOrderElementsOf(Triggers.names());
+    void everyTriggerRanOnceToAVerdictWithWhatItMeasured(Kvm kvm) {
+        List<TriggerResult> results = all(kvm).report().results();
+        assertThat(results).extracting(TriggerResult::trigger).containsExactlyElementsOf(Triggers.names());
+        for (TriggerResult r : results) {
+            String name = r.trigger();
+            assertThat(r.status()).as(name).isNotNull();
+            assertThat(r.reason()).as("%s reason", name).isNotBlank().doesNotContain("probe error");
+            assertThat(r.vcpus()).as(name).isEqualTo(SETTINGS.vcpus());
+            if (r.status() == Status.SKIP && r.observedJumpNs() == null) continue; // skipped before measuring
+            assertThat(r.observedJumpNs()).as("%s observed jump", name).isNotNull();
+            assertThat(r.predictedJumpNs()).as("%s predicted jump", name).isNotNull();
+            assertThat(r.masterClockBefore()).as("%s master clock before", name).isNotNull();
+            assertThat(r.masterClockAfter()).as("%s master clock after", name).isNotNull();
+            assertThat(r.driftNsPerSec()).as("%s drift", name).isNotNull().isFinite();
+            assertThat(r.observedJumpNsPerVcpu()).as("%s jump per vCPU", name).hasSize(SETTINGS.vcpus());
+            assertThat(r.observedJumpNsPerVcpu().getFirst()).as("%s jump on vCPU 0", name).isEqualTo(r.observedJumpNs());
+            assertThat(r.diagnostics()).as("%s diagnostics", name).isNotEmpty();
+        }
     }
 
     @Test
