@@ -144,7 +144,7 @@ class CommandLineTest {
         assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
         assumeTrue("root".equals(System.getProperty("user.name")), "only root can switch to user nobody");
         assumeTrue(!Files.getPosixFilePermissions(Kvm.DEFAULT_PATH).contains(
-                java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "/dev/kvm is world-accessible here");
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ), Kvm.DEFAULT_PATH + " is world-accessible here");
 
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> classpath = new ArrayList<>();
