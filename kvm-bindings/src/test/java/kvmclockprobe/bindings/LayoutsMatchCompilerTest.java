@@ -7,12 +7,12 @@ import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import kvmclockprobe.bindings.gen.Toolchain;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,27 +24,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LayoutsMatchCompilerTest {
 
+    @TempDir
+    static Path tmp;
+
+    /** layout-check.c's output; compiled and run once, by the first test (never in @BeforeAll). */
     static Map<String, Long> c;
 
-    @BeforeAll
-    static void runCheckProgram(@TempDir Path tmp) throws Exception {
+    /**
+     * Skips this test, naming what is missing, when the compiler or the headers are not here;
+     * else compiles and runs layout-check.c on the first call.
+     */
+    static synchronized void runCheckProgram() throws Exception {
         String missing = Toolchain.missing();
         Assumptions.assumeTrue(missing.isEmpty(), () -> "cannot compile layout-check.c, missing: " + missing);
+        if (c != null) return;
         Path src = tmp.resolve("layout-check.c");
         try (InputStream in = LayoutsMatchCompilerTest.class.getResourceAsStream("layout-check.c")) {
             assertThat(in).as("test resource layout-check.c").isNotNull();
-            Files.copy(in, src);
+            Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
         }
         Path exe = tmp.resolve("layout-check");
         exec(tmp, compiler(), "-std=gnu11",
                 "-I", Toolchain.moduleDir().resolve("src/gen/c").toString(), "-o", exe.toString(), src.toString());
-        c = new HashMap<>();
+        Map<String, Long> values = new HashMap<>();
         for (String line : exec(tmp, exe.toString()).split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
-                c.put(line.substring(0, eq), Long.parseUnsignedLong(line.substring(eq + 1)));
+                values.put(line.substring(0, eq), Long.parseUnsignedLong(line.substring(eq + 1)));
             }
         }
+        c = values;
     }
 
     private static String compiler() {
@@ -95,7 +104,8 @@ class LayoutsMatchCompilerTest {
             new Struct("timespec", timespec.layout(), timespec.sizeof()));
 
     @Test
-    void structSizesMatch() {
+    void structSizesMatch() throws Exception {
+        runCheckProgram();
         for (Struct s : STRUCTS) {
             assertThat(s.layout().name()).contains(s.tag());
             assertThat(s.sizeof()).as("%s.sizeof()", s.tag()).isEqualTo(c("sizeof." + s.tag()));
@@ -180,7 +190,8 @@ class LayoutsMatchCompilerTest {
             top("timespec.tv_nsec", timespec.tv_nsec$offset, timespec.layout()));
 
     @Test
-    void offsetsMatch() {
+    void offsetsMatch() throws Exception {
+        runCheckProgram();
         for (Offset o : OFFSETS) {
             long expected = c(o.key());
             assertThat(o.javaOffset()).as("%s$offset", o.key()).isEqualTo(expected);
@@ -192,7 +203,8 @@ class LayoutsMatchCompilerTest {
     }
 
     @Test
-    void ioctlNumbersMatch() {
+    void ioctlNumbersMatch() throws Exception {
+        runCheckProgram();
         assertThat(kvm_h.KVM_RUN).isEqualTo(c("ioctl.KVM_RUN"));
         assertThat(kvm_h.KVM_GET_CLOCK).isEqualTo(c("ioctl.KVM_GET_CLOCK"));
         assertThat(kvm_h.KVM_SET_CLOCK).isEqualTo(c("ioctl.KVM_SET_CLOCK"));

@@ -7,8 +7,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code --kvm-device} option every command that talks to KVM shares. */
 public final class KvmDeviceOption {
-    @Option(names = "--kvm-device", paramLabel = "PATH", defaultValue = "/dev/kvm",
-            description = "KVM device to open (default: ${DEFAULT-VALUE}).")
+    // No defaultValue: the default is the field's initial value, Kvm.DEFAULT_PATH, which follows
+    // $KVMCLOCK_KVM_DEVICE like the tests do.
+    @Option(names = "--kvm-device", paramLabel = "PATH",
+            description = "KVM device to open (default: ${DEFAULT-VALUE}; $" + Kvm.DEVICE_ENV + " changes it).")
     Path path = Kvm.DEFAULT_PATH;
 
     /** Opens the device; failures surface as {@link kvmclockprobe.sys.SyscallException} (exit 4). */

@@ -17,8 +17,19 @@ import kvmclockprobe.sys.SyscallException;
  * descriptor; VMs it creates own theirs and may outlive it.
  */
 public final class Kvm implements AutoCloseable {
-    /** Where KVM lives unless told otherwise. */
-    public static final Path DEFAULT_PATH = Path.of("/dev/kvm");
+    /** The environment variable that names another KVM device for the probe and its tests. */
+    public static final String DEVICE_ENV = "KVMCLOCK_KVM_DEVICE";
+
+    /**
+     * Where KVM lives unless told otherwise: {@code $KVMCLOCK_KVM_DEVICE} when set and not empty
+     * (read once), else {@code /dev/kvm}. {@code KVMCLOCK_KVM_DEVICE=/nonexistent} hides KVM from
+     * the command line's default and from every test that needs it, as on a host without KVM.
+     */
+    public static final Path DEFAULT_PATH = defaultPath(System.getenv(DEVICE_ENV));
+
+    static Path defaultPath(String fromEnvironment) {
+        return Path.of(fromEnvironment == null || fromEnvironment.isEmpty() ? "/dev/kvm" : fromEnvironment);
+    }
 
     private final FileDescriptor fd;
     private final Path path;
@@ -28,7 +39,7 @@ public final class Kvm implements AutoCloseable {
         this.path = path;
     }
 
-    /** Opens {@code /dev/kvm} read/write. */
+    /** Opens {@link #DEFAULT_PATH} read/write. */
     public static Kvm open() {
         return open(DEFAULT_PATH);
     }

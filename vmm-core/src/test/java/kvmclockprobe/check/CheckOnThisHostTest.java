@@ -3,54 +3,85 @@ package kvmclockprobe.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
-import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
 /**
  * Every trigger on the real /dev/kvm. What each must do depends on what this host reports
  * (measured by {@link HostProbe}), never on assumptions: triggers whose capability is missing
  * must skip naming it; the others must give the verdict a correct kernel earns.
+ *
+ * <p>One {@code check} over every trigger serves all the tests: run by the first test that needs
+ * it, so never where KVM is unusable (each test then skips, or fails under
+ * {@code KVMCLOCK_REQUIRE_KVM=1}, on its own).
  */
+@RequiresKvm
 class CheckOnThisHostTest {
     static final Scenario.Settings SETTINGS = new Scenario.Settings(Duration.ofSeconds(3), Duration.ofMillis(600), 1, false);
 
-    static Kvm kvm;
-    static HostFacts host;
-    static Map<String, TriggerResult> results;
-
-    @BeforeAll
-    static void runAllTriggers() {
-        kvm = RealKvm.open();
-        host = HostProbe.collect(kvm);
-        CheckReport report = Check.run(kvm, host, Triggers.ALL, SETTINGS, (n, s) -> { });
-        results = report.results().stream().collect(Collectors.toMap(TriggerResult::trigger, Function.identity()));
-        report.results().forEach(r -> System.out.printf("%-20s %-4s observed=%s predicted=%s %s%n  %s%n", r.trigger(),
-                r.status().label(), r.observedJumpNs(), r.predictedJumpNs(), r.reason(), String.join("\n  ", r.diagnostics())));
+    /** The host's facts and the report of one check over {@link Triggers#ALL}. */
+    record AllTriggers(HostFacts host, CheckReport report, Map<String, TriggerResult> byName) {
+        static AllTriggers run(Kvm kvm) {
+            HostFacts host = HostProbe.collect(kvm);
+            CheckReport report = Check.run(kvm, host, Triggers.ALL, SETTINGS, (n, s) -> { });
+            Map<String, TriggerResult> byName = new LinkedHashMap<>();
+            report.results().forEach(r -> byName.put(r.trigger(), r));
+            report.results().forEach(r -> System.out.printf("%-20s %-4s observed=%s predicted=%s %s%n  %s%n", r.trigger(),
+                    r.status().label(), r.observedJumpNs(), r.predictedJumpNs(), r.reason(), String.join("\n  ", r.diagnostics())));
+            return new AllTriggers(host, report, byName);
+        }
     }
 
-    @AfterAll
-    static void close() {
-        if (kvm != null) kvm.close();
+    private static AllTriggers all;
+    private static RuntimeException allFailed;
+
+    /** The one check run, made on first use; a failure is kept and rethrown, not run again per test. */
+    private static synchronized AllTriggers all(Kvm kvm) {
+        if (allFailed != null) throw allFailed;
+        if (all == null) {
+            try {
+                all = AllTriggers.run(kvm);
+            } catch (RuntimeException e) {
+                allFailed = e;
+                throw e;
+            }
+        }
+        return all;
     }
 
     @Test
-    void everyTriggerRanOnce() {
-        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(Triggers.names());
+    void everyTriggerRanOnceToAVerdictWithWhatItMeasured(Kvm kvm) {
+        List<TriggerResult> results = all(kvm).report().results();
+        assertThat(results).extracting(TriggerResult::trigger).containsExactlyElementsOf(Triggers.names());
+        for (TriggerResult r : results) {
+            String name = r.trigger();
+            assertThat(r.status()).as(name).isNotNull();
+            assertThat(r.reason()).as("%s reason", name).isNotBlank().doesNotContain("probe error");
+            assertThat(r.vcpus()).as(name).isEqualTo(SETTINGS.vcpus());
+            if (r.status() == Status.SKIP && r.observedJumpNs() == null) continue; // skipped before measuring
+            assertThat(r.observedJumpNs()).as("%s observed jump", name).isNotNull();
+            assertThat(r.predictedJumpNs()).as("%s predicted jump", name).isNotNull();
+            assertThat(r.masterClockBefore()).as("%s master clock before", name).isNotNull();
+            assertThat(r.masterClockAfter()).as("%s master clock after", name).isNotNull();
+            assertThat(r.driftNsPerSec()).as("%s drift", name).isNotNull().isFinite();
+            assertThat(r.observedJumpNsPerVcpu()).as("%s jump per vCPU", name).hasSize(SETTINGS.vcpus());
+            assertThat(r.observedJumpNsPerVcpu().getFirst()).as("%s jump on vCPU 0", name).isEqualTo(r.observedJumpNs());
+            assertThat(r.diagnostics()).as("%s diagnostics", name).isNotEmpty();
+        }
     }
 
     @Test
-    void triggersWhoseCapabilityIsMissingSkipNamingIt() {
+    void triggersWhoseCapabilityIsMissingSkipNamingIt(Kvm kvm) {
+        HostFacts host = all(kvm).host();
+        Map<String, TriggerResult> results = all(kvm).byName();
         if (host.cap("xen_hvm") == 0) {
             assertThat(results.get("xen-shared-info").status()).isEqualTo(Status.SKIP);
             assertThat(results.get("xen-shared-info").reason()).contains("KVM_CAP_XEN_HVM");
@@ -71,7 +102,8 @@ class CheckOnThisHostTest {
     }
 
     @Test
-    void reSnapshotTriggersJumpByThePredictedDrift() {
+    void reSnapshotTriggersJumpByThePredictedDrift(Kvm kvm) {
+        Map<String, TriggerResult> results = all(kvm).byName();
         for (String name : List.of("tsc-write", "tsc-offset-attr")) {
             TriggerResult r = results.get(name);
             assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
@@ -84,7 +116,8 @@ class CheckOnThisHostTest {
     }
 
     @Test
-    void setClockLosesExactlyTheGetToSetInterval() {
+    void setClockLosesExactlyTheGetToSetInterval(Kvm kvm) {
+        Map<String, TriggerResult> results = all(kvm).byName();
         TriggerResult r = results.get("set-clock");
         assertThat(r.status()).as(r.reason()).isEqualTo(Status.PASS);
         assertThat(r.observedJumpNs()).isNegative();
@@ -92,7 +125,8 @@ class CheckOnThisHostTest {
     }
 
     @Test
-    void clockUpdatesThatAreNotReSnapshotsDoNotMoveTheClock() {
+    void clockUpdatesThatAreNotReSnapshotsDoNotMoveTheClock(Kvm kvm) {
+        Map<String, TriggerResult> results = all(kvm).byName();
         for (String name : List.of("kvmclock-ctrl", "vcpu-hotplug")) {
             TriggerResult r = results.get(name);
             assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
@@ -102,10 +136,10 @@ class CheckOnThisHostTest {
     }
 
     @Test
-    void strictFailsTheReSnapshotThatPassesOtherwise() {
+    void strictFailsTheReSnapshotThatPassesOtherwise(Kvm kvm) {
         Scenario.Settings strict = new Scenario.Settings(SETTINGS.settle(), SETTINGS.after(), 1, true);
-        TriggerResult r = Scenario.run(kvm, host, Triggers.byName("tsc-write").orElseThrow(), strict, s -> { });
-        assertThat(results.get("tsc-write").status()).isEqualTo(Status.PASS);
+        TriggerResult r = Scenario.run(kvm, all(kvm).host(), Triggers.byName("tsc-write").orElseThrow(), strict, s -> { });
+        assertThat(all(kvm).byName().get("tsc-write").status()).isEqualTo(Status.PASS);
         assertThat(r.status()).isEqualTo(Status.FAIL);
         assertThat(r.reason()).contains("--strict").contains("jumped");
     }

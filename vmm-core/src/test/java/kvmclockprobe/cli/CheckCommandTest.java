@@ -16,9 +16,12 @@ import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Triggers;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.report.TapParser;
-import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
-/** {@code check} and {@code drift} end to end through the command line, on the real /dev/kvm. */
+/**
+ * {@code check} and {@code drift} end to end through the command line: bad input anywhere, real
+ * runs on the real /dev/kvm (the CLI's default device, the one {@link RequiresKvm} checks).
+ */
 class CheckCommandTest {
 
     @Test
@@ -35,14 +38,11 @@ class CheckCommandTest {
         assertThat(CliRun.of("check", "--settle-seconds", "ten").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
+    @RequiresKvm
     @Test
-    void onlySkippedTriggersExitFourWithTapSkips() throws Exception {
-        int tscControl;
-        int hypervTime;
-        try (Kvm kvm = RealKvm.open()) {
-            tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL);
-            hypervTime = kvm.checkExtension(kvm_h.KVM_CAP_HYPERV_TIME);
-        }
+    void onlySkippedTriggersExitFourWithTapSkips(Kvm kvm) throws Exception {
+        int tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL);
+        int hypervTime = kvm.checkExtension(kvm_h.KVM_CAP_HYPERV_TIME);
         org.junit.jupiter.api.Assumptions.assumeTrue(tscControl == 0 && hypervTime == 0,
                 "this host has TSC scaling or Hyper-V time, so those triggers would run");
         CliRun run = CliRun.of("check", "--tap", "--trigger", "tsc-khz", "--trigger", "hyperv-ref-tsc");
@@ -56,6 +56,7 @@ class CheckCommandTest {
         assertThat(run.out()).contains("# SKIP KVM_CAP_TSC_CONTROL is 0").contains("# SKIP KVM_CAP_HYPERV_TIME is 0");
     }
 
+    @RequiresKvm
     @Test
     void tapJsonAndPlotFromARealRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("check.json");
@@ -90,6 +91,7 @@ class CheckCommandTest {
         assertThat(plot).contains("<svg").contains("tsc-write").contains("kvmclock-ctrl");
     }
 
+    @RequiresKvm
     @Test
     void driftJsonHasItsKeysAndTheGuestCounters(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("drift.json");

@@ -24,6 +24,7 @@ import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
 /** The command line: bad input, exit codes, and caps against what we measure ourselves. */
 class CommandLineTest {
@@ -64,13 +65,14 @@ class CommandLineTest {
         assertThat(run.err()).contains("/dev/null is not a usable KVM device").contains("ENOTTY");
     }
 
+    @RequiresKvm
     @Test
-    void capsJsonReportsWhatTheHostMeasures() throws Exception {
+    void capsJsonReportsWhatTheHostMeasures(Kvm kvm) throws Exception {
         long tscKhz;
         int xenHvm;
         int adjustClock;
         boolean masterClock;
-        try (Kvm kvm = RealKvm.open(); Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
+        try (Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
             xenHvm = kvm.checkExtension(kvm_h.KVM_CAP_XEN_HVM);
             adjustClock = kvm.checkExtension(kvm_h.KVM_CAP_ADJUST_CLOCK);
             tscKhz = m.vcpus().getFirst().getTscKhz();
@@ -96,26 +98,53 @@ class CommandLineTest {
         }
     }
 
+    @RequiresKvm
     @Test
     void capsTableNamesTheMasterClockAndXen() {
-        RealKvm.open().close();
         CliRun run = CliRun.of("caps");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("master_clock").contains("cap.xen_hvm").contains("tsc_khz");
     }
 
     /**
+     * Where the default device is unusable (no /dev/kvm, or {@code KVMCLOCK_KVM_DEVICE} hiding it),
+     * every command that needs KVM exits 4 with one line naming the device, and prints nothing on
+     * stdout: the path a host without KVM takes, with the CLI's own default.
+     */
+    @Test
+    void withoutAUsableDefaultDeviceEveryKvmCommandExitsFourWithOneLine() {
+        RealKvm.assumeUnusable();
+        for (String[] args : List.of(new String[] {"caps"}, new String[] {"check", "--trigger", "tsc-write"},
+                new String[] {"drift", "--seconds", "1"}, new String[] {"bench", "exits", "--count", "10"})) {
+            CliRun run = CliRun.of(args);
+            String command = String.join(" ", args);
+            assertThat(run.exitCode()).as("%s: %s", command, run.err()).isEqualTo(ExitCodes.SKIP);
+            assertThat(run.out()).as(command).isEmpty();
+            assertThat(run.err().strip().lines()).as(command).hasSize(1);
+            assertThat(run.err()).as(command).startsWith("kvmclock-probe: ").contains(Kvm.DEFAULT_PATH.toString());
+        }
+    }
+
+    @Test
+    void theKvmDeviceOptionDefaultsToTheDeviceTheTestsUse() {
+        CliRun run = CliRun.of("caps", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--kvm-device=PATH").contains("(default: " + Kvm.DEFAULT_PATH + ";")
+                .contains(Kvm.DEVICE_ENV);
+    }
+
+    /**
      * A real permission failure: the CLI run as user nobody cannot open the root-only /dev/kvm.
      * The test classes and jars are copied where nobody can read them.
      */
+    @RequiresKvm
     @Test
     void unprivilegedUserGetsPermissionDeniedAndExitFour(@TempDir Path tmp) throws Exception {
         Path setpriv = Path.of("/usr/bin/setpriv");
         assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
         assumeTrue("root".equals(System.getProperty("user.name")), "only root can switch to user nobody");
-        assumeTrue(Files.exists(Kvm.DEFAULT_PATH), "this host has no /dev/kvm");
         assumeTrue(!Files.getPosixFilePermissions(Kvm.DEFAULT_PATH).contains(
-                java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "/dev/kvm is world-accessible here");
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ), Kvm.DEFAULT_PATH + " is world-accessible here");
 
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> classpath = new ArrayList<>();
@@ -138,7 +167,7 @@ class CommandLineTest {
         assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.SKIP);
         assertThat(out).isEmpty();
         assertThat(err.strip().lines()).hasSize(1);
-        assertThat(err).startsWith("kvmclock-probe: cannot use /dev/kvm: open failed: EACCES (Permission denied)");
+        assertThat(err).startsWith("kvmclock-probe: cannot use " + Kvm.DEFAULT_PATH + ": open failed: EACCES (Permission denied)");
     }
 
     private static void copyTree(Path src, Path dst) throws IOException {

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -25,24 +23,14 @@ import kvmclockprobe.machine.Machine;
 import kvmclockprobe.sys.Libc;
 import kvmclockprobe.x86.Cpuid;
 import kvmclockprobe.sys.SyscallException;
-import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
-/** The safe KVM layer against the real /dev/kvm. */
+/** The safe KVM layer against the real /dev/kvm (the tests marked {@link RequiresKvm}), and its failures without it. */
 class KvmLayerTest {
-    static Kvm kvm;
 
-    @BeforeAll
-    static void open() {
-        kvm = RealKvm.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (kvm != null) kvm.close();
-    }
-
+    @RequiresKvm
     @Test
-    void createsAndClosesVmAndVcpu() {
+    void createsAndClosesVmAndVcpu(Kvm kvm) {
         Vm vm = kvm.createVm();
         Vcpu vcpu = vm.createVcpu(0);
         assertThat(vcpu.getTscKhz()).isPositive();
@@ -52,8 +40,9 @@ class KvmLayerTest {
         vm.close(); // idempotent
     }
 
+    @RequiresKvm
     @Test
-    void helloGuestExitsWithItsValueThenHalts() {
+    void helloGuestExitsWithItsValueThenHalts(Kvm kvm) {
         try (Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
             Vcpu vcpu = m.vcpus().getFirst();
             VcpuExit first = vcpu.run();
@@ -67,8 +56,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void vcpusAreGivenTheKvmParavirtLeavesSoKvmclockIsAdvertised() {
+    void vcpusAreGivenTheKvmParavirtLeavesSoKvmclockIsAdvertised(Kvm kvm) {
         try (Machine m = Machine.create(kvm, GuestImage.HELLO)) {
             MemorySegment signature = Cpuid.find(m.cpuid(), kvm_h.KVM_CPUID_SIGNATURE, 0);
             assertThat(signature).as("CPUID 0x40000000 kept").isNotNull();
@@ -79,8 +69,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void faultingGuestReportsTheVectorThroughItsFaultPort() {
+    void faultingGuestReportsTheVectorThroughItsFaultPort(Kvm kvm) {
         try (Machine m = Machine.boot(kvm, GuestImage.FAULT, 1)) {
             VcpuExit exit = m.vcpus().getFirst().run();
             assertThat(exit).isEqualTo(new VcpuExit.Io(true, GuestAbi.PORT_FAULT, 4, 1, 6)); // #UD
@@ -91,8 +82,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void masterClockComesOnAfterTheFirstRunAndCapsReportsWhatWasMeasured() {
+    void masterClockComesOnAfterTheFirstRunAndCapsReportsWhatWasMeasured(Kvm kvm) {
         boolean before;
         boolean after;
         try (Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
@@ -111,8 +103,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void failedIoctlNamesTheIoctlAndTheErrno() {
+    void failedIoctlNamesTheIoctlAndTheErrno(Kvm kvm) {
         try (Vm vm = kvm.createVm()) {
             vm.createVcpu(0);
             assertThatThrownBy(() -> vm.createVcpu(0))
@@ -141,7 +134,16 @@ class KvmLayerTest {
     }
 
     @Test
-    void guestMemoryChecksBounds() {
+    void theDefaultDeviceIsDevKvmUnlessTheEnvironmentNamesAnother() {
+        assertThat(Kvm.defaultPath(null)).isEqualTo(Path.of("/dev/kvm"));
+        assertThat(Kvm.defaultPath("")).isEqualTo(Path.of("/dev/kvm"));
+        assertThat(Kvm.defaultPath("/nonexistent")).isEqualTo(Path.of("/nonexistent"));
+        assertThat(Kvm.DEFAULT_PATH).isEqualTo(Kvm.defaultPath(System.getenv(Kvm.DEVICE_ENV)));
+    }
+
+    @RequiresKvm
+    @Test
+    void guestMemoryChecksBounds(Kvm kvm) {
         try (Machine m = Machine.create(kvm, GuestImage.HELLO)) {
             GuestMemory ram = m.ram();
             assertThat(ram.size()).isEqualTo(GuestAbi.RAM_SIZE);
@@ -153,8 +155,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void kickEndsARunningGuest() throws Exception {
+    void kickEndsARunningGuest(Kvm kvm) throws Exception {
         try (Machine m = Machine.boot(kvm, GuestImage.SPIN, 1)) {
             Vcpu vcpu = m.vcpus().getFirst();
             VcpuExit[] result = new VcpuExit[1];
@@ -171,8 +174,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void thousandVmCyclesLeaveTheFileDescriptorCountUnchanged() throws IOException {
+    void thousandVmCyclesLeaveTheFileDescriptorCountUnchanged(Kvm kvm) throws IOException {
         // Warm up lazily-opened descriptors (jar files, /proc) before counting.
         try (Vm vm = kvm.createVm()) {
             vm.createVcpu(0);
@@ -192,8 +196,9 @@ class KvmLayerTest {
         }
     }
 
+    @RequiresKvm
     @Test
-    void capabilityQueriesAnswer() {
+    void capabilityQueriesAnswer(Kvm kvm) {
         assertThat(kvm.apiVersion()).isEqualTo(kvm_h.KVM_API_VERSION);
         assertThat(kvm.checkExtension(kvm_h.KVM_CAP_USER_MEMORY)).isPositive();
         assertThat(kvm.vcpuMmapSize()).isGreaterThanOrEqualTo(4096);

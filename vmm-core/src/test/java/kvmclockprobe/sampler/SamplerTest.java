@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -21,25 +19,15 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.machine.GuestFailure;
-import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
 /** The sampler guest and the host's clock instruments, on the real /dev/kvm. */
+@RequiresKvm
 class SamplerTest {
-    static Kvm kvm;
-
-    @BeforeAll
-    static void open() {
-        kvm = RealKvm.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (kvm != null) kvm.close();
-    }
 
     @ParameterizedTest(name = "{0} vCPU(s)")
     @ValueSource(ints = {1, 2})
-    void samplesAreMonotonicAndTheGuestArithmeticMatchesTheHosts(int vcpus) {
+    void samplesAreMonotonicAndTheGuestArithmeticMatchesTheHosts(int vcpus, Kvm kvm) {
         List<VcpuStatus> statuses;
         List<GuestEvent> events;
         try (SamplerSession s = SamplerSession.start(kvm, vcpus, SamplerSession.Options.defaults())) {
@@ -66,7 +54,7 @@ class SamplerTest {
     }
 
     @Test
-    void withoutATriggerTheClockNeverJumps() {
+    void withoutATriggerTheClockNeverJumps(Kvm kvm) {
         DriftRun.Report report = DriftRun.run(kvm, Duration.ofSeconds(4), 1, t -> { });
         assertThat(report.drift().masterClockThroughout()).isTrue();
         assertThat(report.backwardSteps()).isZero();
@@ -80,7 +68,7 @@ class SamplerTest {
      * sees exactly one jump, and its size is what the drift measured beforehand predicts.
      */
     @Test
-    void hostTscWriteJumpsTheGuestClockByThePredictedDrift() {
+    void hostTscWriteJumpsTheGuestClockByThePredictedDrift(Kvm kvm) {
         try (SamplerSession s = SamplerSession.start(kvm, 1, SamplerSession.Options.defaults())) {
             GuestTscProbe tsc = s.onVcpu(0, GuestTscProbe::of, Duration.ofSeconds(5));
             ClockReader reader = new ClockReader(s.machine().vm(), s.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
@@ -115,7 +103,7 @@ class SamplerTest {
     }
 
     @Test
-    void corruptMailboxIsAGuestProtocolError() {
+    void corruptMailboxIsAGuestProtocolError(Kvm kvm) {
         try (SamplerSession s = SamplerSession.start(kvm, 1, SamplerSession.Options.defaults())) {
             // The host owns events_consumed: garbage there makes the ring's pending count impossible.
             s.machine().ram().writeU64(GuestAbi.vcpuBlockGpa(0) + GuestAbi.VCPU_OFF_EVENTS_CONSUMED, 0xDEAD_BEEF_0000L);
@@ -126,7 +114,7 @@ class SamplerTest {
     }
 
     @Test
-    void guestThatNeverRingsIsReportedHungWithinTheLimitAndEverythingStops() {
+    void guestThatNeverRingsIsReportedHungWithinTheLimitAndEverythingStops(Kvm kvm) {
         long start = System.nanoTime();
         SamplerSession.Options options = SamplerSession.Options.defaults().withHangLimit(Duration.ofMillis(500));
         try (SamplerSession s = SamplerSession.launch(kvm, GuestImage.SPIN, 1, options)) {

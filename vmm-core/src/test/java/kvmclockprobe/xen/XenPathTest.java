@@ -23,7 +23,7 @@ import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vm;
 import kvmclockprobe.sys.SyscallException;
-import kvmclockprobe.testing.RealKvm;
+import kvmclockprobe.testing.RequiresKvm;
 
 /** The Xen path, for the parts that run without CONFIG_KVM_XEN, and its SKIP on hosts without it. */
 class XenPathTest {
@@ -88,17 +88,16 @@ class XenPathTest {
         assertThat(new XenSharedInfo().missingCapability(hostWithXen(0x1ff))).isEmpty();
     }
 
+    @RequiresKvm
     @Test
-    void withoutXenEmulationTheConfigIoctlFailsNamingItself() {
-        try (Kvm kvm = RealKvm.open()) {
-            assumeTrue(kvm.checkExtension(kvm_h.KVM_CAP_XEN_HVM) == 0, "this host has Xen emulation; the lab covers the real path");
-            try (Vm vm = kvm.createVm()) {
-                assertThatThrownBy(() -> vm.xenHvmConfig(kvm_h.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, 0x40000000))
-                        .isInstanceOfSatisfying(SyscallException.class, e -> {
-                            assertThat(e.call()).isEqualTo("KVM_XEN_HVM_CONFIG");
-                            assertThat(e.getMessage()).startsWith("KVM_XEN_HVM_CONFIG failed: E");
-                        });
-            }
+    void withoutXenEmulationTheConfigIoctlFailsNamingItself(Kvm kvm) {
+        assumeTrue(kvm.checkExtension(kvm_h.KVM_CAP_XEN_HVM) == 0, "this host has Xen emulation; the lab covers the real path");
+        try (Vm vm = kvm.createVm()) {
+            assertThatThrownBy(() -> vm.xenHvmConfig(kvm_h.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, 0x40000000))
+                    .isInstanceOfSatisfying(SyscallException.class, e -> {
+                        assertThat(e.call()).isEqualTo("KVM_XEN_HVM_CONFIG");
+                        assertThat(e.getMessage()).startsWith("KVM_XEN_HVM_CONFIG failed: E");
+                    });
         }
     }
 }
