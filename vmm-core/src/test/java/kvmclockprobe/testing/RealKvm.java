@@ -61,7 +61,8 @@ public final class RealKvm implements BeforeEachCallback, ParameterResolver {
         if (!Files.isReadable(device) || !Files.isWritable(device)) {
             return Optional.of(device + " is not readable and writable by this user");
         }
-        try (Kvm kvm = Kvm.open(device)) {
+        try {
+            Kvm.open(device).close();
             return Optional.empty();
         } catch (KvmUnavailableException e) {
             return Optional.of(e.getMessage());
