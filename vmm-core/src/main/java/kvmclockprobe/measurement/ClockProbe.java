@@ -215,7 +215,6 @@ public final class ClockProbe implements AutoCloseable {
         diagnostics.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", sinceSnapshot / 1e9));
         diagnostics.add("A/B samples: " + reader.method());
         diagnostics.addAll(effect.notes());
-        for (Observation o : effect.observations()) diagnostics.add(o.description());
         if (tsc.offsetKnown()) diagnostics.add("guest TSC step at the trigger: " + tscStep + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
         else diagnostics.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
         long changes = triggered.stream().filter(e -> e.isVersionChange() && !e.oldParams().sameClockAs(e.newParams())).count();

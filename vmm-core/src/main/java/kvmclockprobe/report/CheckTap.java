@@ -60,6 +60,7 @@ public final class CheckTap {
         lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown"
                 : (m.tscStepCycles() > 0 ? "+" : "") + m.tscStepCycles() + " cycles"));
         lines.add("vcpus " + t.vcpus());
+        m.effect().observations().forEach(o -> lines.add(o.description()));
         lines.addAll(t.diagnostics());
         return lines;
     }

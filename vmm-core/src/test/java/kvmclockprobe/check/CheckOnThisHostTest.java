@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.measurement.Measurement;
+import kvmclockprobe.measurement.SettlePolicy;
 import kvmclockprobe.testing.RequiresKvm;
 
 /**
@@ -25,7 +28,7 @@ import kvmclockprobe.testing.RequiresKvm;
  */
 @RequiresKvm
 class CheckOnThisHostTest {
-    static final Scenario.Settings SETTINGS = new Scenario.Settings(Duration.ofSeconds(3), Duration.ofMillis(600), 1, false);
+    static final Scenario.Settings SETTINGS = new Scenario.Settings(SettlePolicy.adaptive(Duration.ofSeconds(10)), Duration.ofMillis(600), 1, false);
 
     /** The host's facts and the report of one check over {@link Triggers#ALL}. */
     record AllTriggers(HostFacts host, CheckReport report, Map<String, TriggerResult> byName) {
@@ -64,16 +67,17 @@ class CheckOnThisHostTest {
         for (TriggerResult r : results) {
             String name = r.trigger();
             assertThat(r.status()).as(name).isNotNull();
-            assertThat(r.reason()).as("%s reason", name).isNotBlank().doesNotContain("probe error");
+            assertThat(r.reason()).as("%s reason", name).isNotBlank();
+            assertThat(r.status()).as("%s: %s", name, r.reason()).isNotEqualTo(Status.ERROR);
             assertThat(r.vcpus()).as(name).isEqualTo(SETTINGS.vcpus());
-            if (r.status() == Status.SKIP && r.observedJumpNs() == null) continue; // skipped before measuring
-            assertThat(r.observedJumpNs()).as("%s observed jump", name).isNotNull();
+            if (r instanceof TriggerResult.Skipped) continue; // skipped before measuring
+            Measurement m = r.measured().orElseThrow().measurement();
             assertThat(r.predictedJumpNs()).as("%s predicted jump", name).isNotNull();
-            assertThat(r.masterClockBefore()).as("%s master clock before", name).isNotNull();
-            assertThat(r.masterClockAfter()).as("%s master clock after", name).isNotNull();
-            assertThat(r.driftNsPerSec()).as("%s drift", name).isNotNull().isFinite();
-            assertThat(r.observedJumpNsPerVcpu()).as("%s jump per vCPU", name).hasSize(SETTINGS.vcpus());
-            assertThat(r.observedJumpNsPerVcpu().getFirst()).as("%s jump on vCPU 0", name).isEqualTo(r.observedJumpNs());
+            assertThat(m.masterClockBefore()).as("%s master clock before", name).isTrue();
+            assertThat(m.drift().bMinusANsPerSec()).as("%s drift", name).isFinite();
+            assertThat(m.settleS()).as("%s settle", name).isBetween(5.0, 10.0);
+            assertThat(m.observedJumpNsPerVcpu()).as("%s jump per vCPU", name).hasSize(SETTINGS.vcpus());
+            assertThat(m.observedJumpNsPerVcpu().getFirst()).as("%s jump on vCPU 0", name).isEqualTo(m.observedJumpNs());
             assertThat(r.diagnostics()).as("%s diagnostics", name).isNotEmpty();
         }
     }
@@ -107,11 +111,15 @@ class CheckOnThisHostTest {
         for (String name : List.of("tsc-write", "tsc-offset-attr")) {
             TriggerResult r = results.get(name);
             assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
-            assertThat(Math.abs(r.observedJumpNs())).as("%s observed jump", name).isGreaterThan(Scenario.SEEN_NS);
+            assertThat(Math.abs(r.observedJumpNs())).as("%s observed jump", name).isGreaterThan(Judge.SEEN_NS);
             assertThat(Long.signum(r.observedJumpNs())).as(name).isEqualTo(Long.signum(r.predictedJumpNs()));
-            long tolerance = Math.max(50, Math.abs(r.predictedJumpNs()) / 4);
-            assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).as(name).isLessThanOrEqualTo(tolerance);
-            assertThat(r.masterClockBefore()).isTrue();
+            Verdict v = r.measured().orElseThrow().verdict();
+            long tolerance = Math.max(Judge.TOLERANCE_NS, Math.round(Math.abs(r.predictedJumpNs()) * Judge.TOLERANCE_FRACTION));
+            if (r.measured().orElseThrow().measurement().drift().source() == DriftEstimate.Source.ANALYTIC) {
+                assertThat(v.toleranceNs()).as("%s: the arithmetic's tolerance", name).isEqualTo(tolerance);
+            }
+            assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).as(name).isLessThanOrEqualTo(v.toleranceNs());
+            assertThat(v.resnapshotMatch()).as(name).isTrue();
         }
     }
 
@@ -121,7 +129,7 @@ class CheckOnThisHostTest {
         TriggerResult r = results.get("set-clock");
         assertThat(r.status()).as(r.reason()).isEqualTo(Status.PASS);
         assertThat(r.observedJumpNs()).isNegative();
-        assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).isLessThanOrEqualTo(Scenario.SEEN_NS);
+        assertThat(Math.abs(r.observedJumpNs() - r.predictedJumpNs())).isLessThanOrEqualTo(Judge.SEEN_NS);
     }
 
     @Test
@@ -129,9 +137,14 @@ class CheckOnThisHostTest {
         Map<String, TriggerResult> results = all(kvm).byName();
         for (String name : List.of("kvmclock-ctrl", "vcpu-hotplug")) {
             TriggerResult r = results.get(name);
-            assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
-            assertThat(Math.abs(r.observedJumpNs())).as(name).isLessThanOrEqualTo(Scenario.SEEN_NS);
-            assertThat(r.predictedJumpNs()).as("%s: a re-snapshot would have moved the clock", name).isNotZero();
+            assertThat(Math.abs(r.observedJumpNs())).as(name).isLessThanOrEqualTo(Judge.SEEN_NS);
+            if (Math.abs(r.predictedJumpNs()) < SettlePolicy.DEFAULT_MARGIN_NS) {
+                // a drift too small to show within the 10 s this test allows: inconclusive, said so
+                assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.SKIP);
+                assertThat(r.reason()).startsWith("inconclusive");
+            } else {
+                assertThat(r.status()).as("%s: %s", name, r.reason()).isEqualTo(Status.PASS);
+            }
         }
     }
 

@@ -144,8 +144,8 @@ class JudgeTest {
 
     @Test
     void aFitOnlyPredictionWidensTheToleranceByItsHonestError() {
-        // −10 ± 2 ns/s over 30 s: −300 ± 60 ns at 1 sigma, so 3 sigma is 180 ns.
-        SyntheticMeasurement m = measured().drift(fit(-10, 2)).sinceSnapshotNs(30_000_000_000L);
+        // B−A +10 ± 2 ns/s over 30 s: −300 ± 60 ns at 1 sigma, so 3 sigma is 180 ns.
+        SyntheticMeasurement m = measured().drift(fit(10, 2)).sinceSnapshotNs(30_000_000_000L);
         Verdict v = judge(Expectation.RESNAPSHOT, m.observedNs(-450));
         assertThat(v.toleranceNs()).isEqualTo(180);
         assertThat(v.status()).isEqualTo(Status.PASS);

@@ -14,11 +14,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.TriggerResult;
+import kvmclockprobe.check.Expectation;
+import kvmclockprobe.testing.SyntheticMeasurement;
 
 class CheckJsonTest {
-    private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "observed_jump_ns",
-            "predicted_jump_ns", "expected_jump", "master_clock_before", "master_clock_after", "vcpus",
-            "tsc_step_cycles", "wallclock_step_ns", "wallclock_in_range", "drift_ns_per_s", "observed_jump_ns_per_vcpu", "diagnostics");
+    private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "expected_jump", "vcpus",
+            "observed_jump_ns", "predicted_jump_ns", "tolerance_ns", "resnapshot_jump_ns", "resnapshot_match", "since_snapshot_ns",
+            "settle_s", "settle_why", "drift_source", "drift_ns_per_s", "drift_analytic_ns_per_s", "drift_fit_ns_per_s",
+            "drift_fit_err_ns_per_s", "raw_mult_unit_ns_per_s", "drift_why", "master_clock_before", "master_clock_after",
+            "master_clock_lost", "tsc_step_cycles", "wallclock_step_ns", "wallclock_in_range", "observed_jump_ns_per_vcpu",
+            "diagnostics");
 
     /** {@link Reports#host()} as {@code check --json} must write it under {@code host}, written out by hand. */
     private static final String REPORTS_HOST_JSON = """
@@ -60,7 +65,7 @@ class CheckJsonTest {
     @Test
     void topLevelKeys() throws Exception {
         JsonNode doc = roundTrip(Reports.mixed());
-        assertThat(fieldNames(doc)).containsExactly("host", "settle_s", "strict", "results", "summary", "exit_code");
+        assertThat(fieldNames(doc)).containsExactly("host", "settle_s", "max_settle_s", "strict", "results", "summary", "exit_code");
         assertThat(doc.get("host")).isEqualTo(new ObjectMapper().readTree(REPORTS_HOST_JSON));
         assertThat(doc.get("host").get("kernel_release").asText()).isEqualTo("6.18.44");
         assertThat(doc.get("settle_s").isNumber()).isTrue();
@@ -68,7 +73,8 @@ class CheckJsonTest {
         assertThat(doc.get("strict").isBoolean()).isTrue();
         assertThat(doc.get("results").isArray()).isTrue();
         assertThat(doc.get("results")).hasSize(9);
-        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "skip");
+        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "skip", "error");
+        assertThat(doc.get("summary").get("error").asInt()).isZero();
         assertThat(doc.get("summary").get("pass").asInt()).isEqualTo(5);
         assertThat(doc.get("summary").get("fail").asInt()).isEqualTo(1);
         assertThat(doc.get("summary").get("skip").asInt()).isEqualTo(3);
@@ -134,8 +140,9 @@ class CheckJsonTest {
         JsonNode r = result(roundTrip(Reports.mixed()), "migration");
         assertThat(r.get("status").asText()).isEqualTo("skip");
         assertThat(r.get("reason").asText()).isEqualTo("needs a second host");
-        for (String key : List.of("observed_jump_ns", "predicted_jump_ns", "master_clock_before",
-                "master_clock_after", "tsc_step_cycles", "wallclock_step_ns", "drift_ns_per_s")) {
+        for (String key : List.of("observed_jump_ns", "predicted_jump_ns", "tolerance_ns", "since_snapshot_ns", "drift_source",
+                "drift_analytic_ns_per_s", "master_clock_before", "master_clock_after", "tsc_step_cycles", "wallclock_step_ns",
+                "drift_ns_per_s", "settle_s")) {
             assertThat(r.get(key)).as(key).isNotNull();
             assertThat(r.get(key).getNodeType()).as(key).isEqualTo(JsonNodeType.NULL);
         }
@@ -154,10 +161,13 @@ class CheckJsonTest {
         assertThat(doc.get("strict").asBoolean()).isTrue();
         assertThat(doc.get("settle_s").asDouble()).isEqualTo(0.5);
 
-        TriggerResult nan = new TriggerResult("tsc-write", kvmclockprobe.check.Status.PASS, "ok", 1L, 1L, false,
-                true, true, 1, 0L, null, List.of(1L), List.of(), List.of(), Double.NaN, null);
-        JsonNode r = roundTrip(new CheckReport(Reports.host(), 1, false, List.of(nan))).get("results").get(0);
+        TriggerResult nan = Reports.measured("tsc-write", kvmclockprobe.check.Status.SKIP, "inconclusive", Expectation.RESNAPSHOT,
+                SyntheticMeasurement.measured().drift(SyntheticMeasurement.none()).observedNs(1), null, null);
+        JsonNode r = roundTrip(new CheckReport(Reports.host(), 1.0, 30, false, List.of(nan))).get("results").get(0);
         assertThat(r.get("drift_ns_per_s").isNull()).isTrue();
+        assertThat(r.get("drift_source").asText()).isEqualTo("none");
+        assertThat(r.get("predicted_jump_ns").isNull()).isTrue();
+        assertThat(r.get("resnapshot_jump_ns").isNull()).isTrue();
     }
 
     private static List<String> fieldNames(JsonNode n) {

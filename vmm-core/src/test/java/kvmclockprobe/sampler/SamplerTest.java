@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import kvmclockprobe.bindings.x86_h;
-import kvmclockprobe.clock.ClockReader;
-import kvmclockprobe.clock.DriftMeter;
-import kvmclockprobe.clock.DriftResult;
+import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.host.HostProbe;
+import kvmclockprobe.measurement.ClockProbe;
 import kvmclockprobe.drift.DriftRun;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
@@ -55,7 +55,7 @@ class SamplerTest {
 
     @Test
     void withoutATriggerTheClockNeverJumps(Kvm kvm) {
-        DriftRun.Report report = DriftRun.run(kvm, Duration.ofSeconds(4), 1, t -> { });
+        DriftRun.Report report = DriftRun.run(kvm, Duration.ofSeconds(4), 1, HostProbe.clocksource(), t -> { });
         assertThat(report.drift().masterClockThroughout()).isTrue();
         assertThat(report.backwardSteps()).isZero();
         // KVM_REQ_CLOCK_UPDATEs may bump the version; in master-clock mode they must not move the clock.
@@ -69,13 +69,11 @@ class SamplerTest {
      */
     @Test
     void hostTscWriteJumpsTheGuestClockByThePredictedDrift(Kvm kvm) {
-        try (SamplerSession s = SamplerSession.start(kvm, 1, SamplerSession.Options.defaults())) {
-            GuestTscProbe tsc = s.onVcpu(0, GuestTscProbe::of, Duration.ofSeconds(5));
-            ClockReader reader = new ClockReader(s.machine().vm(), s.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
-            assertThat(DriftRun.awaitMasterClock(s, reader)).as("master-clock mode").isTrue();
-            DriftMeter meter = new DriftMeter();
-            meter.collect(reader, Duration.ofSeconds(5), DriftRun.READ_PERIOD, r -> s.checkHealthy());
-            DriftResult drift = meter.fit();
+        try (ClockProbe probe = ClockProbe.start(kvm, 1, HostProbe.clocksource())) {
+            SamplerSession s = probe.session();
+            assertThat(probe.awaitMasterClock()).as("master-clock mode").isTrue();
+            DriftEstimate drift = probe.driftFor(Duration.ofSeconds(5), t -> { });
+            assertThat(drift.usable()).as(drift.why()).isTrue();
             int before = s.events().size();
 
             long[] offsets = s.onVcpu(0, v -> {
@@ -93,12 +91,14 @@ class SamplerTest {
             long tscStep = offsets[1] - offsets[0];
             // Net of any guest-TSC step: the old clock read at the TSC the guest would have had without the step.
             long observedNs = jump.newParams().nsAt(jump.tsc()) - jump.oldParams().nsAt(jump.tsc() - tscStep);
-            long predictedNs = drift.predictJumpNs(jump.oldParams().nsAt(jump.tsc() - tscStep) - jump.oldParams().systemTimeNs());
+            long sinceSnapshotNs = jump.oldParams().nsAt(jump.tsc() - tscStep) - jump.oldParams().systemTimeNs();
+            long predictedNs = drift.predictJumpNs(sinceSnapshotNs);
             assertThat(Long.signum(observedNs)).as("observed %d ns vs predicted %d ns", observedNs, predictedNs)
                     .isEqualTo(Long.signum(predictedNs));
             assertThat(Math.abs(observedNs - predictedNs))
                     .as("observed %d ns vs predicted %d ns (drift %.2f ns/s)", observedNs, predictedNs, drift.bMinusANsPerSec())
-                    .isLessThanOrEqualTo(Math.max(50, Math.abs(predictedNs) / 4));
+                    .isLessThanOrEqualTo(Math.max(Math.max(5, Math.round(Math.abs(predictedNs) * 0.03)),
+                            (long) Math.ceil(3 * drift.predictionErrNs(sinceSnapshotNs))));
         }
     }
 
