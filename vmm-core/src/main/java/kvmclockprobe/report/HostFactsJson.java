@@ -3,6 +3,7 @@ package kvmclockprobe.report;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import kvmclockprobe.clock.KernelClockArithmetic;
 import kvmclockprobe.host.HostFacts;
 
 /** {@link HostFacts} as the JSON object {@code caps --json} prints and {@code check --json} embeds as {@code host}. */
@@ -16,6 +17,16 @@ public final class HostFactsJson {
         o.put("kvm_api_version", h.kvmApiVersion());
         o.put("clocksource", h.clocksource());
         o.put("tsc_khz", h.tscKhz());
+        // What the tsc clocksource's raw clock converts with, by the kernel's arithmetic for tsc_khz
+        // (null where the clocksource is not tsc, or the rate is unknown).
+        if ("tsc".equals(h.clocksource()) && h.tscKhz() > 0) {
+            KernelClockArithmetic.ClocksourceScale raw = KernelClockArithmetic.tscClocksource(h.tscKhz());
+            o.put("raw_clock_mult", raw.mult());
+            o.put("raw_clock_shift", raw.shift());
+        } else {
+            o.putNull("raw_clock_mult");
+            o.putNull("raw_clock_shift");
+        }
         ObjectNode caps = o.putObject("caps");
         h.caps().forEach((name, value) -> {
             caps.put(name, value);

@@ -32,6 +32,8 @@ class CheckJsonTest {
               "kvm_api_version": 12,
               "clocksource": "tsc",
               "tsc_khz": 2400000,
+              "raw_clock_mult": 6990507,
+              "raw_clock_shift": 24,
               "caps": {
                 "adjust_clock": 7,
                 "adjust_clock_flags": ["TSC_STABLE", "REALTIME", "HOST_TSC"],
