@@ -13,7 +13,7 @@ public final class KvmDeviceOption {
             description = "KVM device to open (default: ${DEFAULT-VALUE}; $" + Kvm.DEVICE_ENV + " changes it).")
     Path path = Kvm.DEFAULT_PATH;
 
-    /** Opens the device; failures surface as {@link kvmclockprobe.sys.SyscallException} (exit 4). */
+    /** Opens the device; a missing, inaccessible or non-KVM device is a {@link kvmclockprobe.kvm.KvmUnavailableException} (exit 4). */
     public Kvm open() {
         return Kvm.open(path);
     }

@@ -12,7 +12,7 @@ import kvmclockprobe.sys.Tsc;
 /**
  * Reads definitions A, B and C of one vCPU's KVM clock from the host: {@code KVM_GET_CLOCK} with
  * its host TSC, bracketed by {@code CLOCK_MONOTONIC_RAW}; the host TSC turned into the guest TSC
- * with the vCPU's TSC offset (and ratio, when the guest TSC is scaled); B from the pvclock
+ * with the vCPU's TSC offset; B from the pvclock
  * parameters KVM wrote into guest memory for that vCPU.
  */
 public final class ClockReader {
@@ -22,21 +22,13 @@ public final class ClockReader {
     private final long tscKhz;
 
     /**
-     * How host TSC becomes guest TSC: {@code guest = (host * ratio >> fracBits) + offset}.
-     * Without scaling, {@code ratio} is {@code 1 << fracBits}.
+     * How host TSC becomes guest TSC: {@code guest = host + offset}. The probe never scales a
+     * vCPU's TSC away from the host's rate ({@code KVM_SET_TSC_KHZ} is only ever set to the
+     * current value), so there is no ratio.
      */
-    public record GuestTsc(long offset, long ratio, int fracBits) {
-        public static GuestTsc unscaled(long offset) {
-            return new GuestTsc(offset, 1L << 32, 32);
-        }
-
-        public boolean scaled() {
-            return ratio != 1L << fracBits;
-        }
-
+    public record GuestTsc(long offset) {
         public long fromHost(long hostTsc) {
-            if (!scaled()) return hostTsc + offset;
-            return PvclockParams.mulShift(hostTsc, ratio, fracBits) + offset;
+            return hostTsc + offset;
         }
     }
 

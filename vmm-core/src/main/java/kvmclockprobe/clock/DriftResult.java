@@ -14,7 +14,7 @@ package kvmclockprobe.clock;
  * @param cMinusBNsPerSec       slope of C − B
  * @param cMinusBStderrNsPerSec standard error of that slope
  * @param cMinusBMeanNs         mean of C − B (an offset, not a drift)
- * @param medianBracketNs       median width of the raw-clock bracket around {@code KVM_GET_CLOCK}
+ * @param medianBracketNs       median width of the A/B samples' brackets (the rdtsc pair, or the raw-clock bracket around {@code KVM_GET_CLOCK} without it)
  * @param residualNs            standard deviation of B − raw around its line
  * @param masterClock           the VM was in master-clock mode in the fitted stretch
  * @param masterClockThroughout it was in master-clock mode for every reading

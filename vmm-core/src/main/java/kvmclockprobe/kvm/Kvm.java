@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import kvmclockprobe.bindings.kvm_cpuid2;
 import kvmclockprobe.bindings.kvm_cpuid_entry2;
 import kvmclockprobe.bindings.kvm_h;
-import kvmclockprobe.bindings.kvm_msr_list;
 import kvmclockprobe.bindings.libc_h;
 import kvmclockprobe.sys.Libc;
 import kvmclockprobe.sys.SyscallException;
@@ -100,25 +99,6 @@ public final class Kvm implements AutoCloseable {
             if (rc >= 0) return cpuid;
             if (-rc != libc_h.E2BIG || capacity >= 4096) {
                 throw new SyscallException("KVM_GET_SUPPORTED_CPUID", -rc);
-            }
-        }
-    }
-
-    /** {@code KVM_GET_MSR_INDEX_LIST}: the MSRs KVM saves and restores for a vCPU. */
-    public int[] msrIndexList() {
-        try (Arena arena = Arena.ofConfined()) {
-            for (int capacity = 256; ; capacity *= 2) {
-                MemorySegment list = arena.allocate(kvm_msr_list.sizeof() + 4L * capacity, 8);
-                kvm_msr_list.nmsrs(list, capacity);
-                int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_GET_MSR_INDEX_LIST, list);
-                if (rc >= 0) {
-                    int[] indices = new int[kvm_msr_list.nmsrs(list)];
-                    for (int i = 0; i < indices.length; i++) indices[i] = kvm_msr_list.indices(list, i);
-                    return indices;
-                }
-                if (-rc != libc_h.E2BIG || capacity >= 65536) {
-                    throw new SyscallException("KVM_GET_MSR_INDEX_LIST", -rc);
-                }
             }
         }
     }

@@ -60,20 +60,6 @@ public final class Vm implements AutoCloseable {
         Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSS_ADDR, gpa, "KVM_SET_TSS_ADDR");
     }
 
-    /** {@code KVM_SET_IDENTITY_MAP_ADDR}. */
-    public void setIdentityMapAddr(long gpa) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(8);
-            addr.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, gpa);
-            Libc.ioctl(fd.get(), kvm_h.KVM_SET_IDENTITY_MAP_ADDR, addr, "KVM_SET_IDENTITY_MAP_ADDR");
-        }
-    }
-
-    /** {@code KVM_CREATE_IRQCHIP}: in-kernel PIC, IOAPIC and local APICs. */
-    public void createIrqchip() {
-        Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_IRQCHIP, 0L, "KVM_CREATE_IRQCHIP");
-    }
-
     /** {@code KVM_GET_CLOCK}. */
     public ClockData getClock() {
         try (Arena arena = Arena.ofConfined()) {
@@ -134,11 +120,6 @@ public final class Vm implements AutoCloseable {
             kvm_xen_hvm_attr.u_shared_info_gfn(attr, gfn);
             Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_SET_ATTR, attr, "KVM_XEN_HVM_SET_ATTR(SHARED_INFO)");
         }
-    }
-
-    /** {@code KVM_SET_TSC_KHZ} on the VM (the default for new vCPUs; needs {@code KVM_CAP_VM_TSC_CONTROL}). */
-    public void setTscKhz(long khz) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ(vm)");
     }
 
     /** {@code KVM_CREATE_VCPU} and the mapping of its {@code kvm_run}. */

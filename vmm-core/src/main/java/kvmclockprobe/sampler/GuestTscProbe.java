@@ -20,9 +20,9 @@ public record GuestTscProbe(GuestTsc guestTsc, boolean offsetKnown, long vcpuTsc
     public static GuestTscProbe of(Vcpu vcpu) {
         long khz = vcpu.getTscKhz();
         if (vcpu.hasDeviceAttr(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET)) {
-            return new GuestTscProbe(GuestTsc.unscaled(readOffset(vcpu)), true, khz);
+            return new GuestTscProbe(new GuestTsc(readOffset(vcpu)), true, khz);
         }
-        return new GuestTscProbe(GuestTsc.unscaled(0), false, khz);
+        return new GuestTscProbe(new GuestTsc(0), false, khz);
     }
 
     /** {@code KVM_GET_DEVICE_ATTR(KVM_VCPU_TSC_CTRL, KVM_VCPU_TSC_OFFSET)}. */

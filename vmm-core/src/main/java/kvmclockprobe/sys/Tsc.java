@@ -11,7 +11,7 @@ import kvmclockprobe.bindings.libc_h;
 
 /**
  * Reads the host TSC from Java. FFM has no intrinsic for {@code rdtsc}, so this maps a
- * 14-byte function ({@code lfence; rdtsc; shl rdx,32; or rax,rdx; ret}) into an executable page
+ * 13-byte function ({@code lfence; rdtsc; shl rdx,32; or rax,rdx; ret}) into an executable page
  * (written, then made read+execute: never writable and executable at once) and calls it as a
  * critical downcall. Used to pair the TSC with {@code CLOCK_MONOTONIC_RAW} within tens of
  * nanoseconds, without the system call a {@code KVM_GET_CLOCK} bracket costs.
