@@ -27,17 +27,4 @@ public record DriftResult(long readings, long readingsUsed, double durationS,
                           double medianBracketNs, double residualNs,
                           boolean masterClock, boolean masterClockThroughout, int modeChanges,
                           long sinceSnapshotNs) {
-
-    /**
-     * The jump a master-clock re-snapshot would give the guest after {@code sinceSnapshotNs} of
-     * guest time: B is reset to A, so the clock moves by −(B − A) = −drift × elapsed.
-     */
-    public long predictJumpNs(long sinceSnapshotNs) {
-        return Math.round(-bMinusANsPerSec * sinceSnapshotNs / 1e9);
-    }
-
-    /** {@link #predictJumpNs(long)} at the last reading. */
-    public long predictedJumpNs() {
-        return predictJumpNs(sinceSnapshotNs);
-    }
 }
