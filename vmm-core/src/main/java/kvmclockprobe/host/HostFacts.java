@@ -11,7 +11,7 @@ import java.util.Map;
  * @param kvmApiVersion      {@code KVM_GET_API_VERSION}
  * @param clocksource        the host's current clocksource (master-clock mode needs {@code tsc})
  * @param tscKhz             {@code KVM_GET_TSC_KHZ} of a fresh vCPU
- * @param caps               capability name (lower case, without {@code KVM_CAP_}) → {@code KVM_CHECK_EXTENSION} value
+ * @param caps               {@link Capability#key()} → {@code KVM_CHECK_EXTENSION} value
  * @param xenHvmFlags        {@code KVM_CAP_XEN_HVM}'s bits decoded by name
  * @param adjustClockFlags   {@code KVM_CAP_ADJUST_CLOCK}'s bits decoded by name
  * @param masterClockBeforeRun {@code KVM_CLOCK_TSC_STABLE} in {@code KVM_GET_CLOCK} before any vCPU ran
@@ -33,9 +33,9 @@ public record HostFacts(
         boolean vcpuTscOffsetAttr,
         Boolean tscOffsetWritable) {
 
-    public int cap(String name) {
-        Integer v = caps.get(name);
-        if (v == null) throw new IllegalArgumentException("capability not probed: " + name);
+    public int cap(Capability c) {
+        Integer v = caps.get(c.key());
+        if (v == null) throw new IllegalArgumentException("capability not probed: " + c.kernelName());
         return v;
     }
 }

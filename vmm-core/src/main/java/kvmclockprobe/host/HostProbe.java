@@ -25,25 +25,6 @@ import kvmclockprobe.machine.Machine;
 public final class HostProbe {
     private HostProbe() {}
 
-    /** The capabilities reported, in order: JSON key → {@code KVM_CAP_*}. */
-    public static final Map<String, Integer> CAPABILITIES = capabilities();
-
-    private static Map<String, Integer> capabilities() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        m.put("xen_hvm", kvm_h.KVM_CAP_XEN_HVM);
-        m.put("adjust_clock", kvm_h.KVM_CAP_ADJUST_CLOCK);
-        m.put("tsc_control", kvm_h.KVM_CAP_TSC_CONTROL);
-        m.put("vm_tsc_control", kvm_h.KVM_CAP_VM_TSC_CONTROL);
-        m.put("hyperv", kvm_h.KVM_CAP_HYPERV);
-        m.put("hyperv_time", kvm_h.KVM_CAP_HYPERV_TIME);
-        m.put("kvmclock_ctrl", kvm_h.KVM_CAP_KVMCLOCK_CTRL);
-        m.put("get_tsc_khz", kvm_h.KVM_CAP_GET_TSC_KHZ);
-        m.put("vcpu_attributes", kvm_h.KVM_CAP_VCPU_ATTRIBUTES);
-        m.put("immediate_exit", kvm_h.KVM_CAP_IMMEDIATE_EXIT);
-        m.put("max_vcpus", kvm_h.KVM_CAP_MAX_VCPUS);
-        return java.util.Collections.unmodifiableMap(m);
-    }
-
     /** {@code KVM_CAP_XEN_HVM} bits by name, in bit order. */
     public static final Map<Integer, String> XEN_HVM_FLAG_NAMES = Map.ofEntries(
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_HYPERCALL_MSR, "HYPERCALL_MSR"),
@@ -73,7 +54,7 @@ public final class HostProbe {
 
     public static HostFacts collect(Kvm kvm) {
         Map<String, Integer> caps = new LinkedHashMap<>();
-        CAPABILITIES.forEach((name, cap) -> caps.put(name, kvm.checkExtension(cap)));
+        for (Capability c : Capability.values()) caps.put(c.key(), kvm.checkExtension(c.number()));
         MasterClockProbe mc = probeMasterClock(kvm);
         return new HostFacts(
                 readLine(Path.of("/proc/sys/kernel/osrelease")),
@@ -81,8 +62,8 @@ public final class HostProbe {
                 clocksource(),
                 mc.tscKhz,
                 caps,
-                decodeFlags(Integer.toUnsignedLong(caps.get("xen_hvm")), XEN_HVM_FLAG_NAMES),
-                decodeFlags(Integer.toUnsignedLong(caps.get("adjust_clock")), CLOCK_FLAG_NAMES),
+                decodeFlags(Integer.toUnsignedLong(caps.get(Capability.XEN_HVM.key())), XEN_HVM_FLAG_NAMES),
+                decodeFlags(Integer.toUnsignedLong(caps.get(Capability.ADJUST_CLOCK.key())), CLOCK_FLAG_NAMES),
                 mc.before.tscStable(),
                 mc.after.tscStable(),
                 mc.offsetAttr,

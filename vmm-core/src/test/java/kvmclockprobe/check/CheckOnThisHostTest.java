@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
@@ -86,17 +87,17 @@ class CheckOnThisHostTest {
     void triggersWhoseCapabilityIsMissingSkipNamingIt(Kvm kvm) {
         HostFacts host = all(kvm).host();
         Map<String, TriggerResult> results = all(kvm).byName();
-        if (host.cap("xen_hvm") == 0) {
+        if (host.cap(Capability.XEN_HVM) == 0) {
             assertThat(results.get("xen-shared-info").status()).isEqualTo(Status.SKIP);
             assertThat(results.get("xen-shared-info").reason()).contains("KVM_CAP_XEN_HVM");
             assertThat(results.get("xen-vcpu-info").status()).isEqualTo(Status.SKIP);
             assertThat(results.get("xen-vcpu-info").reason()).contains("KVM_CAP_XEN_HVM");
         }
-        if (host.cap("tsc_control") == 0) {
+        if (host.cap(Capability.TSC_CONTROL) == 0) {
             assertThat(results.get("tsc-khz").status()).isEqualTo(Status.SKIP);
             assertThat(results.get("tsc-khz").reason()).contains("KVM_CAP_TSC_CONTROL");
         }
-        if (host.cap("hyperv_time") == 0) {
+        if (host.cap(Capability.HYPERV_TIME) == 0) {
             assertThat(results.get("hyperv-ref-tsc").status()).isEqualTo(Status.SKIP);
             assertThat(results.get("hyperv-ref-tsc").reason()).contains("KVM_CAP_HYPERV_TIME");
         }

@@ -7,6 +7,7 @@ import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
@@ -21,7 +22,7 @@ public final class HypervRefTsc extends BaseTrigger {
 
     @Override
     public Optional<String> missingCapability(HostFacts host) {
-        return host.cap("hyperv_time") == 0 ? Optional.of("KVM_CAP_HYPERV_TIME is 0") : Optional.empty();
+        return host.cap(Capability.HYPERV_TIME) == 0 ? Optional.of("KVM_CAP_HYPERV_TIME is 0") : Optional.empty();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.measurement.TriggerEffect;
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.sys.Libc;
@@ -17,7 +18,7 @@ public final class KvmclockCtrl extends BaseTrigger {
 
     @Override
     public Optional<String> missingCapability(HostFacts host) {
-        return host.cap("kvmclock_ctrl") == 0 ? Optional.of("KVM_CAP_KVMCLOCK_CTRL is 0") : Optional.empty();
+        return host.cap(Capability.KVMCLOCK_CTRL) == 0 ? Optional.of("KVM_CAP_KVMCLOCK_CTRL is 0") : Optional.empty();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Optional;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.measurement.TriggerEffect;
@@ -28,7 +29,7 @@ public final class SetClockRealtime extends BaseTrigger {
 
     @Override
     public Optional<String> missingCapability(HostFacts host) {
-        return (host.cap("adjust_clock") & kvm_h.KVM_CLOCK_REALTIME) == 0
+        return (host.cap(Capability.ADJUST_CLOCK) & kvm_h.KVM_CLOCK_REALTIME) == 0
                 ? Optional.of("KVM_CAP_ADJUST_CLOCK lacks KVM_CLOCK_REALTIME") : Optional.empty();
     }
 

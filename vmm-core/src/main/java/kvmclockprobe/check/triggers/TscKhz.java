@@ -5,6 +5,7 @@ import java.util.Optional;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.measurement.TriggerEffect;
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.sys.Libc;
 
@@ -16,7 +17,7 @@ public final class TscKhz extends BaseTrigger {
 
     @Override
     public Optional<String> missingCapability(HostFacts host) {
-        return host.cap("tsc_control") == 0
+        return host.cap(Capability.TSC_CONTROL) == 0
                 ? Optional.of("KVM_CAP_TSC_CONTROL is 0: this host cannot scale the guest TSC")
                 : Optional.empty();
     }

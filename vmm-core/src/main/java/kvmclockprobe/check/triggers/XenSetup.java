@@ -5,6 +5,7 @@ import java.util.Optional;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 
 /** The Xen HVM configuration both Xen triggers build on, and what the host must support for it. */
@@ -15,7 +16,7 @@ final class XenSetup {
     static final int XEN_HYPERCALL_MSR = 0x40000000;
 
     static Optional<String> missing(HostFacts host) {
-        int xen = host.cap("xen_hvm");
+        int xen = host.cap(Capability.XEN_HVM);
         if (xen == 0) {
             return Optional.of("KVM_CAP_XEN_HVM is 0: this kernel has no Xen emulation (CONFIG_KVM_XEN)");
         }
