@@ -70,11 +70,13 @@ lab_need_cmd() {
     lab_say "setup: installed $pkg in $(lab_since "$t")s"
 }
 
-# lab_fetch_deb NAME: prints the path of NAME's .deb in the cache, downloading it with
-# 'apt-get download' when it is not there.
+# lab_fetch_deb NAME [VERSION]: prints the path of NAME's .deb in the cache, downloading it
+# with 'apt-get download' when it is not there. With VERSION, exactly that version (pinned:
+# a newer point release in the archive must not change what is built).
 lab_fetch_deb() {
-    local name=$1 deb dl t size
-    deb=$(ls -t "$LAB_CACHE/debs/${name}_"*.deb 2>/dev/null | head -n1)
+    local name=$1 version=${2:-} deb dl t size spec=$1
+    [ -n "$version" ] && spec="$name=$version"
+    deb=$(ls -t "$LAB_CACHE/debs/${name}_${version//:/%3a}"*.deb 2>/dev/null | head -n1)
     if [ -n "$deb" ]; then
         lab_say "download: $name (cached: ${deb##*/})"
         printf '%s\n' "$deb"
@@ -85,16 +87,16 @@ lab_fetch_deb() {
     dl=$(mktemp -d "$LAB_CACHE/debs/.dl.XXXXXX")
     # apt drops privileges to _apt for downloads; let it write here.
     chown _apt "$dl" 2>/dev/null || chmod 777 "$dl"
-    if ! (cd "$dl" && timeout 900 apt-get download -q "$name") >"$dl.log" 2>&1; then
+    if ! (cd "$dl" && timeout 900 apt-get download -q "$spec") >"$dl.log" 2>&1; then
         lab_apt_update
-        if ! (cd "$dl" && timeout 900 apt-get download -q "$name") >"$dl.log" 2>&1; then
+        if ! (cd "$dl" && timeout 900 apt-get download -q "$spec") >"$dl.log" 2>&1; then
             rm -rf "$dl"
-            lab_die 3 "cannot download Debian package $name: $(grep -m1 -E '^E:' "$dl.log" || tail -n1 "$dl.log")"
+            lab_die 3 "cannot download Debian package $spec: $(grep -m1 -E '^E:' "$dl.log" || tail -n1 "$dl.log")"
         fi
     fi
     rm -f "$dl.log"
     deb=$(ls "$dl/${name}_"*.deb 2>/dev/null | head -n1)
-    [ -n "$deb" ] || { rm -rf "$dl"; lab_die 3 "apt-get download $name produced no .deb"; }
+    [ -n "$deb" ] || { rm -rf "$dl"; lab_die 3 "apt-get download $spec produced no .deb"; }
     mv "$deb" "$LAB_CACHE/debs/" && rm -rf "$dl"
     deb=$LAB_CACHE/debs/${deb##*/}
     size=$(du -m "$deb" | cut -f1)
