@@ -23,6 +23,14 @@ public interface Trigger {
         return "";
     }
 
+    /**
+     * The upstream change that made a correct kernel behave as {@link #expectation()} says, when
+     * older kernels did otherwise (the matrix expects the old behaviour before that release).
+     */
+    default Optional<UpstreamChange> changedIn() {
+        return Optional.empty();
+    }
+
     /** The capability this host lacks for the trigger, named exactly; empty when it can run. */
     Optional<String> missingCapability(HostFacts host);
 

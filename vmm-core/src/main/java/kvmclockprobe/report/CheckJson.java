@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Status;
+import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerResult;
+import kvmclockprobe.check.Triggers;
+import kvmclockprobe.check.UpstreamChange;
 import kvmclockprobe.check.Verdict;
 import kvmclockprobe.clock.DriftEstimate;
 import kvmclockprobe.measurement.Measurement;
@@ -44,6 +47,9 @@ public final class CheckJson {
         o.put("status", t.status().label());
         o.put("reason", t.reason());
         o.put("expected_jump", t.expectedJump());
+        UpstreamChange change = Triggers.byName(t.trigger()).flatMap(Trigger::changedIn).orElse(null);
+        if (change == null) o.putNull("changed_in");
+        else o.putObject("changed_in").put("commit", change.commit()).put("release", change.release());
         o.put("vcpus", t.vcpus());
         Measurement m = t.measured().map(TriggerResult.Measured::measurement).orElse(null);
         Verdict v = t.measured().map(TriggerResult.Measured::verdict).orElse(null);

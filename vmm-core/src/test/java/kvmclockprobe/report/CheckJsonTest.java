@@ -18,7 +18,7 @@ import kvmclockprobe.check.Expectation;
 import kvmclockprobe.testing.SyntheticMeasurement;
 
 class CheckJsonTest {
-    private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "expected_jump", "vcpus",
+    private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "expected_jump", "changed_in", "vcpus",
             "observed_jump_ns", "predicted_jump_ns", "tolerance_ns", "resnapshot_jump_ns", "resnapshot_match", "since_snapshot_ns",
             "settle_s", "settle_why", "drift_source", "drift_ns_per_s", "drift_analytic_ns_per_s", "drift_fit_ns_per_s",
             "drift_fit_err_ns_per_s", "raw_mult_unit_ns_per_s", "drift_why", "master_clock_before", "master_clock_after",
@@ -132,6 +132,8 @@ class CheckJsonTest {
     @Test
     void xenRowHasAWallclockStep() throws Exception {
         JsonNode r = result(roundTrip(Reports.mixed()), "xen-shared-info");
+        assertThat(r.get("changed_in").get("commit").asText()).isEqualTo("633d7652f80f");
+        assertThat(r.get("changed_in").get("release").asText()).isEqualTo("7.3");
         assertThat(r.get("wallclock_step_ns").isIntegralNumber()).isTrue();
         assertThat(r.get("wallclock_step_ns").asLong()).isEqualTo(987_654L);
         assertThat(r.get("tsc_step_cycles").isNull()).isTrue();
@@ -141,6 +143,7 @@ class CheckJsonTest {
     void skipRowHasNullsForWhatWasNotMeasured() throws Exception {
         JsonNode r = result(roundTrip(Reports.mixed()), "migration");
         assertThat(r.get("status").asText()).isEqualTo("skip");
+        assertThat(r.get("changed_in").isNull()).as("no upstream change recorded").isTrue();
         assertThat(r.get("reason").asText()).isEqualTo("needs a second host");
         for (String key : List.of("observed_jump_ns", "predicted_jump_ns", "tolerance_ns", "since_snapshot_ns", "drift_source",
                 "drift_analytic_ns_per_s", "master_clock_before", "master_clock_after", "tsc_step_cycles", "wallclock_step_ns",

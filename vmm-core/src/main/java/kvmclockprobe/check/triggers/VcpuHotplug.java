@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.UpstreamChange;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.sys.Libc;
@@ -12,6 +13,11 @@ import kvmclockprobe.sys.Libc;
 public final class VcpuHotplug extends BaseTrigger {
     public VcpuHotplug() {
         super("vcpu-hotplug", Expectation.NO_JUMP, "this kernel lacks c52ffadc65e2 (Linux 6.8: no master-clock update when a vCPU is created)");
+    }
+
+    @Override
+    public Optional<UpstreamChange> changedIn() {
+        return Optional.of(new UpstreamChange("c52ffadc65e2", "6.8"));
     }
 
     @Override

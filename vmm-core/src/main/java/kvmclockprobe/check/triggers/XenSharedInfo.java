@@ -1,11 +1,13 @@
 package kvmclockprobe.check.triggers;
 
+import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
 
 import kvmclockprobe.bindings.shared_info;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
+import kvmclockprobe.check.UpstreamChange;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.TriggerEffect;
@@ -23,6 +25,11 @@ import kvmclockprobe.xen.XenWallclock;
 public final class XenSharedInfo extends XenTrigger {
     public XenSharedInfo() {
         super("xen-shared-info", Expectation.NO_JUMP, "this kernel lacks 633d7652f80f \"KVM: x86/xen: Do not corrupt KVM clock in kvm_xen_shared_info_init()\" (Linux 7.3)");
+    }
+
+    @Override
+    public Optional<UpstreamChange> changedIn() {
+        return Optional.of(new UpstreamChange("633d7652f80f", "7.3"));
     }
 
     @Override
