@@ -18,11 +18,14 @@ public final class Check {
     public static CheckReport run(Kvm kvm, HostFacts host, List<Trigger> triggers, Scenario.Settings settings,
                                   BiConsumer<String, Double> progress) {
         List<TriggerResult> results = new ArrayList<>();
+        List<Double> wallS = new ArrayList<>();
         for (Trigger t : triggers) {
+            long start = System.nanoTime();
             results.add(Scenario.run(kvm, host, t, settings, s -> progress.accept(t.name(), s)));
+            wallS.add((System.nanoTime() - start) / 1e9);
         }
         Duration fixed = settings.settle().fixed();
         return new CheckReport(host, fixed == null ? null : fixed.toMillis() / 1000.0, settings.settle().max().toMillis() / 1000.0,
-                settings.strict(), List.copyOf(results));
+                settings.strict(), List.copyOf(results), List.copyOf(wallS));
     }
 }

@@ -12,8 +12,19 @@ import kvmclockprobe.host.HostFacts;
  * @param maxSettleS the longest adaptive settle, seconds
  * @param strict   whether every observed jump was failed
  * @param results  one per trigger, in the order run
+ * @param wallS    the wall time each took, seconds, in the same order (empty when not timed)
  */
-public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results) {
+public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results,
+                          List<Double> wallS) {
+
+    public CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results) {
+        this(host, settleS, maxSettleS, strict, results, List.of());
+    }
+
+    /** The wall time of result {@code i}, seconds; 0 when not timed. */
+    public double wallS(int i) {
+        return i < wallS.size() ? wallS.get(i) : 0;
+    }
 
     public long count(Status status) {
         return results.stream().filter(r -> r.status() == status).count();

@@ -23,6 +23,7 @@ import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.measurement.SettlePolicy;
 import kvmclockprobe.report.CheckJson;
+import kvmclockprobe.report.CheckJunit;
 import kvmclockprobe.report.CheckPlot;
 import kvmclockprobe.report.CheckTable;
 import kvmclockprobe.report.CheckTap;
@@ -75,6 +76,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.svg", description = "Also plot guest clock minus host raw time around each trigger (SVG).")
     Path plot;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE: a testcase per trigger (failure, error, skipped).")
+    Path junit;
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +108,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
                 : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
+        // A bad output path is a usage error now, not a lost verdict after the whole run.
+        OutputFile.requireWritable(spec, "--json", json);
+        OutputFile.requireWritable(spec, "--plot", plot);
+        OutputFile.requireWritable(spec, "--junit", junit);
         Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
         CheckReport report;
         try (Kvm kvm = device.open()) {
@@ -121,6 +129,7 @@ final class CheckCommand implements Callable<Integer> {
                     .writeValueAsString(CheckJson.toJson(report)) + "\n");
         }
         if (plot != null) Files.writeString(plot, CheckPlot.svg(report));
+        if (junit != null) Files.writeString(junit, CheckJunit.xml(report));
         return report.exitCode();
     }
 

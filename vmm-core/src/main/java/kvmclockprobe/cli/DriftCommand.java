@@ -48,6 +48,7 @@ final class DriftCommand implements Callable<Integer> {
         if (vcpus < 1 || vcpus > GuestAbi.MAX_VCPUS) {
             throw new ParameterException(spec.commandLine(), "--vcpus must be 1.." + GuestAbi.MAX_VCPUS);
         }
+        OutputFile.requireWritable(spec, "--json", json);
         DriftRun.Report report;
         try (Kvm kvm = device.open(); Progress progress = new Progress("drift: sampling", seconds)) {
             report = DriftRun.run(kvm, Duration.ofMillis(Math.round(seconds * 1000)), vcpus, HostProbe.clocksource(), progress);

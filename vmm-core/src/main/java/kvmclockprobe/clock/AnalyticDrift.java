@@ -35,8 +35,12 @@ public record AnalyticDrift(long tscKhz, String clocksource, ClocksourceScale ra
         return "tsc".equals(clocksource);
     }
 
-    /** Whether a measured drift lies within half a raw-{@code mult} unit of this one: the confirmation. */
-    public boolean confirmedBy(double measuredNsPerSec) {
-        return Double.isFinite(measuredNsPerSec) && Math.abs(measuredNsPerSec - bMinusANsPerSec) <= rawMultUnitNsPerSec / 2;
+    /**
+     * The confirmation: a measured drift within half a raw-{@code mult} unit of this one, measured
+     * well enough to tell the neighbouring {@code mult}s apart (its error at most a quarter unit).
+     */
+    public boolean confirmedBy(double measuredNsPerSec, double measuredErrNsPerSec) {
+        return Double.isFinite(measuredNsPerSec) && Math.abs(measuredNsPerSec - bMinusANsPerSec) <= rawMultUnitNsPerSec / 2
+                && measuredErrNsPerSec <= rawMultUnitNsPerSec / 4;
     }
 }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The B−A drift a prediction uses, and where it came from: the kernel's arithmetic when a
- * measured fit confirms it (the fit lies within half a raw-{@code mult} unit of it), else the fit
+ * measured fit confirms it (the fit lies within half a raw-{@code mult} unit of it, with an error
+ * of at most a quarter unit), else the fit
  * alone with its honest error, else nothing.
  *
  * @param source          which one is used
@@ -31,7 +32,7 @@ public record DriftEstimate(Source source, double bMinusANsPerSec, double errNsP
      */
     public static DriftEstimate decide(AnalyticDrift analytic, String analyticUnavailable, DriftResult fit) {
         boolean fitOk = fit != null && Double.isFinite(fit.bMinusANsPerSec()) && Double.isFinite(fit.bMinusAErrNsPerSec());
-        if (analytic != null && fitOk && analytic.confirmedBy(fit.bMinusANsPerSec())) {
+        if (analytic != null && fitOk && analytic.confirmedBy(fit.bMinusANsPerSec(), fit.bMinusAErrNsPerSec())) {
             return new DriftEstimate(Source.ANALYTIC, analytic.bMinusANsPerSec(), 0, analytic, fit, String.format(Locale.ROOT,
                     "the kernel's arithmetic (%s clocksource, tsc_khz %d, raw mult %d shift %d, pvclock mul %d shift %d): %+.2f ns/s, "
                             + "confirmed by the fit %+.2f ± %.2f ns/s (within half a raw mult unit, %.1f ns/s)",
@@ -41,6 +42,10 @@ public record DriftEstimate(Source source, double bMinusANsPerSec, double errNsP
         }
         String noArithmetic = analytic == null ? "no arithmetic (" + analyticUnavailable + ")"
                 : !fitOk ? String.format(Locale.ROOT, "the arithmetic's %+.2f ns/s is unconfirmed", analytic.bMinusANsPerSec())
+                : fit.bMinusAErrNsPerSec() > analytic.rawMultUnitNsPerSec() / 4
+                ? String.format(Locale.ROOT, "the arithmetic's %+.2f ns/s is unconfirmed: the fit's error ± %.1f ns/s is over a quarter "
+                        + "raw mult unit (%.1f ns/s), too coarse to confirm it (settle longer)", analytic.bMinusANsPerSec(),
+                        fit.bMinusAErrNsPerSec(), analytic.rawMultUnitNsPerSec() / 4)
                 : String.format(Locale.ROOT, "the arithmetic's %+.2f ns/s (%s clocksource) is NOT confirmed: the fit differs by %.1f ns/s, "
                         + "more than half a raw mult unit (%.1f ns/s)", analytic.bMinusANsPerSec(), analytic.clocksource(),
                         Math.abs(fit.bMinusANsPerSec() - analytic.bMinusANsPerSec()), analytic.rawMultUnitNsPerSec() / 2);

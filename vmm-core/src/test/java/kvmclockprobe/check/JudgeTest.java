@@ -200,4 +200,15 @@ class JudgeTest {
         assertThat(ignored.status()).isEqualTo(Status.FAIL);
         assertThat(ignored.reason()).contains("ignored the flag");
     }
+
+    @Test
+    void aSetCallAsLongAsHalfTheGapIsInconclusive() {
+        long r = 1_796_000_000_000_000_000L;
+        long gap = 20_000_000;
+        TriggerEffect e = new TriggerEffect(0, 2 * gap, new TriggerEffect.SetClock(CLOCK, true, r, r + gap, r + gap + gap / 2, gap / 2),
+                List.of(), List.of());
+        Verdict v = judge(Expectation.SET_CLOCK_REALTIME, predicting(-300).effect(e).oldAtNewReferenceNs(CLOCK + gap).observedNs(-gap));
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).startsWith("inconclusive").contains("too much of the");
+    }
 }

@@ -43,6 +43,14 @@ class DriftEstimateTest {
     }
 
     @Test
+    void aFitTooCoarseToTellNeighbouringMultsApartDoesNotConfirm() {
+        // the lab's 1 s settle: +297 ± 289 ns/s; even one that landed near the arithmetic is no confirmation
+        DriftEstimate d = DriftEstimate.decide(ARITHMETIC, null, fit(20, 40));
+        assertThat(d.source()).isEqualTo(Source.FIT);
+        assertThat(d.why()).contains("too coarse");
+    }
+
+    @Test
     void noArithmeticUsesTheFit() {
         DriftEstimate d = DriftEstimate.decide(null, "the guest TSC is scaled", fit(-40, 1));
         assertThat(d.source()).isEqualTo(Source.FIT);

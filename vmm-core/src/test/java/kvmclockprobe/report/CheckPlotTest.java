@@ -185,9 +185,9 @@ class CheckPlotTest {
         assertThat(CheckPlot.format(-2.5e9, 0)).isEqualTo("−2.5e9");
         assertThat(CheckPlot.format(1e10, 0)).isEqualTo("1e10");
         assertThat(CheckPlot.format(-0.0001, 2)).isEqualTo("0.00");
-        assertThat(CheckPlot.Xml.num(Double.NaN)).isEqualTo("0");
-        assertThat(CheckPlot.Xml.num(-0.001)).isEqualTo("0");
-        assertThat(CheckPlot.Xml.num(12.50)).isEqualTo("12.5");
+        assertThat(Xml.num(Double.NaN)).isEqualTo("0");
+        assertThat(Xml.num(-0.001)).isEqualTo("0");
+        assertThat(Xml.num(12.50)).isEqualTo("12.5");
     }
 
     private static TriggerResult withPlot(String trigger, List<PlotPoint> plot) {
