@@ -32,10 +32,28 @@ class CheckCommandTest {
         for (String name : Triggers.names()) assertThat(run.err()).contains(name);
     }
 
+    /** Checked before KVM is opened, so a host without KVM still says exit 2, not 4: nothing is measured to be lost. */
+    @Test
+    void aBadOutputPathIsAUsageErrorBeforeAnyMeasuring(@TempDir Path dir) throws Exception {
+        CliRun missingDir = CliRun.of("check", "--json", "/nonexistent-kcp-dir/check.json");
+        assertThat(missingDir.exitCode()).as(missingDir.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missingDir.err()).contains("--json /nonexistent-kcp-dir/check.json: its directory /nonexistent-kcp-dir does not exist");
+        CliRun isDir = CliRun.of("check", "--junit", dir.toString());
+        assertThat(isDir.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(isDir.err()).contains("--junit " + dir + ": is a directory");
+        CliRun plot = CliRun.of("check", "--plot", "/nonexistent-kcp-dir/p.svg");
+        assertThat(plot.exitCode()).isEqualTo(ExitCodes.USAGE);
+        CliRun drift = CliRun.of("drift", "--json", "/nonexistent-kcp-dir/d.json");
+        assertThat(drift.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(drift.err()).contains("its directory /nonexistent-kcp-dir does not exist");
+        assertThat(Files.list(dir)).isEmpty();
+    }
+
     @Test
     void badSettleTimeIsAUsageError() {
         assertThat(CliRun.of("check", "--settle-seconds", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(CliRun.of("check", "--settle-seconds", "ten").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of("check", "--max-settle-seconds", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @RequiresKvm
@@ -61,8 +79,9 @@ class CheckCommandTest {
     void tapJsonAndPlotFromARealRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("check.json");
         Path svg = dir.resolve("check.svg");
+        Path junit = dir.resolve("check.xml");
         CliRun run = CliRun.of("check", "--tap", "--settle-seconds", "3", "--trigger", "tsc-write", "--trigger", "kvmclock-ctrl",
-                "--trigger", "tsc-khz", "--json", json.toString(), "--plot", svg.toString());
+                "--trigger", "tsc-khz", "--json", json.toString(), "--plot", svg.toString(), "--junit", junit.toString());
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         TapParser.Document tap = TapParser.parse(run.out());
         assertThat(tap.plan()).isEqualTo(3);
@@ -87,6 +106,12 @@ class CheckCommandTest {
         assertThat(tscWrite.get("master_clock_before").asBoolean()).isTrue();
         assertThat(results.get(1).get("expected_jump").asBoolean()).isFalse();
         assertThat(results.get(2).get("status").asText()).isIn("skip", "pass");
+        var suites = new org.apache.maven.plugins.surefire.report.TestSuiteXmlParser(
+                new org.apache.maven.plugin.surefire.log.api.NullConsoleLogger()).parse(junit.toString());
+        assertThat(suites).singleElement().satisfies(s -> {
+            assertThat(s.getNumberOfTests()).isEqualTo(3);
+            assertThat(s.getTestCases()).extracting(c -> c.getName()).containsExactly("tsc-write", "kvmclock-ctrl", "tsc-khz");
+        });
         String plot = Files.readString(svg);
         assertThat(plot).contains("<svg").contains("tsc-write").contains("kvmclock-ctrl");
     }
