@@ -26,6 +26,7 @@ public final class DriftJson {
         o.put("since_snapshot_s", d.sinceSnapshotNs() / 1e9);
         o.put("predicted_jump_ns", report.predictedJumpNs());
         o.put("drift_source", report.estimate().source().label());
+        putNullable(o, "drift_ns_per_s", report.estimate().bMinusANsPerSec());
         o.put("drift_why", report.estimate().why());
         putNullable(o, "drift_analytic_ns_per_s", report.estimate().analytic() == null ? null : report.estimate().analytic().bMinusANsPerSec());
         putNullable(o, "drift_fit_err_ns_per_s", d.bMinusAErrNsPerSec());

@@ -137,8 +137,13 @@ class CheckCommandTest {
         assertThat(g.get("samples").asLong()).isPositive();
         assertThat(g.get("backward_steps").asLong()).isZero();
         assertThat(g.get("events_lost").asLong()).isZero();
-        // The prediction is -drift x time since the snapshot.
-        double expected = -d.get("b_minus_a_ns_per_s").asDouble() * d.get("since_snapshot_s").asDouble();
+        // The prediction is -drift x time since the snapshot, with the drift used: the kernel's
+        // arithmetic where the fit confirms it, else the fit.
+        String source = d.get("drift_source").asText();
+        assertThat(source).isIn("analytic", "fit");
+        double used = d.get("drift_ns_per_s").asDouble();
+        assertThat(used).isEqualTo(source.equals("analytic") ? d.get("drift_analytic_ns_per_s").asDouble() : d.get("b_minus_a_ns_per_s").asDouble());
+        double expected = -used * d.get("since_snapshot_s").asDouble();
         assertThat((double) d.get("predicted_jump_ns").asLong()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1.0));
     }
 }

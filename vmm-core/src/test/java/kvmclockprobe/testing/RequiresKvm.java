@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -17,10 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * not readable and writable, or not KVM; a failure with that reason instead when the
  * environment has {@code KVMCLOCK_REQUIRE_KVM=1}. A test method may take a {@link
  * kvmclockprobe.kvm.Kvm} parameter: one handle per test class, opened by the first test that
- * asks and closed after the class. See {@link RealKvm}.
+ * asks and closed after the class. See {@link RealKvm}. Tagged {@code kvm}: {@code scripts/test
+ * --lab} runs exactly these inside the lab.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 @ExtendWith(RealKvm.class)
+@Tag("kvm")
 public @interface RequiresKvm {}
