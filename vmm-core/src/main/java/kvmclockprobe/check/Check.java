@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Kvm;
@@ -17,15 +18,25 @@ public final class Check {
      */
     public static CheckReport run(Kvm kvm, HostFacts host, List<Trigger> triggers, Scenario.Settings settings,
                                   BiConsumer<String, Double> progress) {
+        return run(kvm, host, triggers, settings, progress, () -> false);
+    }
+
+    /**
+     * @param stopRequested polled before each trigger; a trigger under way when it turns true is
+     *                      cut short by interrupting this thread (its VM closed, its result an error)
+     */
+    public static CheckReport run(Kvm kvm, HostFacts host, List<Trigger> triggers, Scenario.Settings settings,
+                                  BiConsumer<String, Double> progress, BooleanSupplier stopRequested) {
         List<TriggerResult> results = new ArrayList<>();
         List<Double> wallS = new ArrayList<>();
         for (Trigger t : triggers) {
+            if (stopRequested.getAsBoolean()) break;
             long start = System.nanoTime();
             results.add(Scenario.run(kvm, host, t, settings, s -> progress.accept(t.name(), s)));
             wallS.add((System.nanoTime() - start) / 1e9);
         }
         Duration fixed = settings.settle().fixed();
         return new CheckReport(host, fixed == null ? null : fixed.toMillis() / 1000.0, settings.settle().max().toMillis() / 1000.0,
-                settings.strict(), List.copyOf(results), List.copyOf(wallS));
+                settings.strict(), List.copyOf(results), List.copyOf(wallS), triggers.size(), stopRequested.getAsBoolean());
     }
 }

@@ -13,12 +13,19 @@ import kvmclockprobe.host.HostFacts;
  * @param strict   whether every observed jump was failed
  * @param results  one per trigger, in the order run
  * @param wallS    the wall time each took, seconds, in the same order (empty when not timed)
+ * @param planned  how many triggers were selected (more than {@code results} when interrupted)
+ * @param interrupted the run was stopped by SIGINT or SIGTERM: what is here is what was measured so far
  */
 public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results,
-                          List<Double> wallS) {
+                          List<Double> wallS, int planned, boolean interrupted) {
 
     public CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results) {
         this(host, settleS, maxSettleS, strict, results, List.of());
+    }
+
+    public CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results,
+                       List<Double> wallS) {
+        this(host, settleS, maxSettleS, strict, results, wallS, results.size(), false);
     }
 
     /** The wall time of result {@code i}, seconds; 0 when not timed. */

@@ -51,8 +51,10 @@ public final class Scenario {
                     Judge.judge(trigger.expectation(), trigger.reference(), settings.strict(), settings.settle().marginNs(), m));
         } catch (RuntimeException e) {
             log.debug("{} failed", trigger.name(), e);
-            return new TriggerResult.Errored(trigger.name(), trigger.expectation(), settings.vcpus(),
-                    "probe error: " + e.getMessage(), List.of("error: " + e));
+            String reason = Thread.currentThread().isInterrupted()
+                    ? "interrupted (SIGINT/SIGTERM) before a verdict: " + e.getMessage()
+                    : "probe error: " + e.getMessage();
+            return new TriggerResult.Errored(trigger.name(), trigger.expectation(), settings.vcpus(), reason, List.of("error: " + e));
         }
     }
 }

@@ -8,6 +8,7 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.host.ProcessClock;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.RunWatchdog;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.machine.GuestFailure;
@@ -36,6 +37,9 @@ final class BenchCommand implements Runnable {
     static final class Exits implements Callable<Integer> {
         static final int WARMUP_EXITS = 1_000;
 
+        /** The longest a bench exit may take after the one before. */
+        static final java.time.Duration EXIT_LIMIT = java.time.Duration.ofSeconds(5);
+
         @Mixin
         KvmDeviceOption device;
 
@@ -53,12 +57,19 @@ final class BenchCommand implements Runnable {
             }
             try (Kvm kvm = device.open(); Machine m = Machine.boot(kvm, GuestImage.BENCH, 1)) {
                 Vcpu vcpu = m.vcpus().getFirst();
-                expectBenchExit(vcpu, vcpu.run());
-                double firstExitMs = ProcessClock.msSinceProcessStart();
-                for (int i = 0; i < WARMUP_EXITS; i++) expectBenchExit(vcpu, vcpu.run());
-                long t0 = System.nanoTime();
-                for (int i = 0; i < count; i++) expectBenchExit(vcpu, vcpu.run());
-                long elapsedNs = System.nanoTime() - t0;
+                double firstExitMs;
+                long elapsedNs;
+                // Every exit within EXIT_LIMIT of the one before, or the run is kicked and fails.
+                try (RunWatchdog watchdog = RunWatchdog.watch(vcpu, EXIT_LIMIT)) {
+                    expectBenchExit(vcpu, vcpu.run(), watchdog);
+                    firstExitMs = ProcessClock.msSinceProcessStart();
+                    for (int i = 0; i < WARMUP_EXITS; i++) expectBenchExit(vcpu, vcpu.run(), watchdog);
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < count; i++) expectBenchExit(vcpu, vcpu.run(), watchdog);
+                    elapsedNs = System.nanoTime() - t0;
+                } finally {
+                    vcpu.releaseThread();
+                }
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(String.format(Locale.ROOT, "exit_round_trip_us %.3f", elapsedNs / 1e3 / count));
                 out.println(String.format(Locale.ROOT, "first_exit_ms %.1f", firstExitMs));
@@ -67,8 +78,15 @@ final class BenchCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private static void expectBenchExit(Vcpu vcpu, VcpuExit exit) {
-            if (exit instanceof VcpuExit.Io io && io.port() == GuestAbi.PORT_BENCH) return;
+        private static void expectBenchExit(Vcpu vcpu, VcpuExit exit, RunWatchdog watchdog) {
+            if (exit instanceof VcpuExit.Io io && io.port() == GuestAbi.PORT_BENCH) {
+                watchdog.progress();
+                return;
+            }
+            if (exit instanceof VcpuExit.Interrupted && watchdog.fired()) {
+                throw new GuestFailure("bench guest: no exit within " + EXIT_LIMIT.toSeconds() + " s on vCPU " + vcpu.id()
+                        + "; " + Machine.describeRegisters(vcpu));
+            }
             throw new GuestFailure("bench guest: expected OUT to port 0x" + Integer.toHexString(GuestAbi.PORT_BENCH)
                     + ", got " + exit + "; " + Machine.describeRegisters(vcpu));
         }

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -113,13 +116,46 @@ final class CheckCommand implements Callable<Integer> {
         OutputFile.requireWritable(spec, "--plot", plot);
         OutputFile.requireWritable(spec, "--junit", junit);
         Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
-        CheckReport report;
-        try (Kvm kvm = device.open()) {
-            HostFacts host = HostProbe.collect(kvm);
-            try (Progress progress = new Progress("check", settle.max().toMillis() / 1e3)) {
-                report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s));
+        // SIGINT/SIGTERM: the JVM's shutdown hook stops the run (the trigger under way is
+        // interrupted, its VM closed), waits for what was measured to be written, then the JVM
+        // exits 130/143.
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch written = new CountDownLatch(1);
+        Thread checking = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            checking.interrupt();
+            try {
+                written.await(STOP_WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "check-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            CheckReport report;
+            try (Kvm kvm = device.open()) {
+                HostFacts host = HostProbe.collect(kvm);
+                try (Progress progress = new Progress("check", settle.max().toMillis() / 1e3)) {
+                    report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s),
+                            stop::get);
+                }
+            }
+            return write(report);
+        } finally {
+            written.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: the JVM exits when it returns
             }
         }
+    }
+
+    /** How long a SIGINT/SIGTERM waits for the results measured so far to be written. */
+    static final Duration STOP_WRITE_LIMIT = Duration.ofSeconds(3);
+
+    private int write(CheckReport report) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (tap) CheckTap.print(out, report);
         else CheckTable.print(out, report);

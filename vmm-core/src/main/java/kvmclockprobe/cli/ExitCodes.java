@@ -13,4 +13,6 @@ public final class ExitCodes {
     public static final int ERROR = 3;
     /** The host cannot run this (no /dev/kvm, missing capability): kselftest's KSFT_SKIP. */
     public static final int SKIP = 4;
+    // SIGINT and SIGTERM end a check with 130 and 143 (the JVM's 128 + signal), after writing
+    // what was measured so far, marked incomplete.
 }

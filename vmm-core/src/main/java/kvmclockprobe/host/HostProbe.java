@@ -3,6 +3,7 @@ package kvmclockprobe.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.RunWatchdog;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.machine.GuestFailure;
@@ -93,16 +95,40 @@ public final class HostProbe {
         }
     }
 
-    /** Runs the hello guest: expects its doorbell OUT with the hello value, then HLT. */
+    /** How long the hello guest may take to reach each of its two exits. */
+    static final Duration HELLO_EXIT_LIMIT = Duration.ofSeconds(5);
+
+    /**
+     * Runs the hello guest on the calling thread: expects its doorbell OUT with the hello value,
+     * then HLT, each within {@link #HELLO_EXIT_LIMIT}; the thread is released afterwards.
+     */
     public static void runHelloToHlt(Vcpu vcpu) {
-        VcpuExit first = vcpu.run();
+        try (RunWatchdog watchdog = RunWatchdog.watch(vcpu, HELLO_EXIT_LIMIT)) {
+            runHelloToHlt(vcpu, watchdog);
+        } finally {
+            vcpu.releaseThread();
+        }
+    }
+
+    private static VcpuExit bounded(Vcpu vcpu, RunWatchdog watchdog) {
+        VcpuExit exit = vcpu.run();
+        if (exit instanceof VcpuExit.Interrupted && watchdog.fired()) {
+            throw new GuestFailure("hello guest: no exit within " + HELLO_EXIT_LIMIT.toSeconds() + " s on vCPU " + vcpu.id()
+                    + "; " + Machine.describeRegisters(vcpu));
+        }
+        watchdog.progress();
+        return exit;
+    }
+
+    private static void runHelloToHlt(Vcpu vcpu, RunWatchdog watchdog) {
+        VcpuExit first = bounded(vcpu, watchdog);
         if (!(first instanceof VcpuExit.Io io && io.out() && io.port() == GuestAbi.PORT_DOORBELL
                 && io.value() == Integer.toUnsignedLong(GuestAbi.DOORBELL_HELLO_VALUE))) {
             throw new GuestFailure("hello guest: expected OUT 0x" + Integer.toHexString(GuestAbi.DOORBELL_HELLO_VALUE)
                     + " to port 0x" + Integer.toHexString(GuestAbi.PORT_DOORBELL) + ", got " + first
                     + "; " + Machine.describeRegisters(vcpu));
         }
-        VcpuExit second = vcpu.run();
+        VcpuExit second = bounded(vcpu, watchdog);
         if (!(second instanceof VcpuExit.Hlt)) {
             throw new GuestFailure("hello guest: expected HLT, got " + second + "; " + Machine.describeRegisters(vcpu));
         }

@@ -105,8 +105,10 @@ public final class Kvm implements AutoCloseable {
 
     /** {@code KVM_CREATE_VM} with the default machine type. */
     public Vm createVm() {
+        // Asked first: once KVM_CREATE_VM has given a descriptor, nothing may fail before a Vm owns it.
+        int mmapSize = vcpuMmapSize();
         int vmFd = Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_VM, 0L, "KVM_CREATE_VM");
-        return new Vm(vmFd, vcpuMmapSize());
+        return new Vm(vmFd, mmapSize);
     }
 
     @Override

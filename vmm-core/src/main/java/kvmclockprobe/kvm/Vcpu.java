@@ -50,7 +50,12 @@ public final class Vcpu implements AutoCloseable {
         this.fd = new FileDescriptor(fd, "vCPU " + id);
         this.run = Libc.mmap(mmapSize, libc_h.PROT_READ | libc_h.PROT_WRITE, libc_h.MAP_SHARED, fd,
                 "kvm_run of vCPU " + id);
-        setSignalMaskEmpty();
+        try {
+            setSignalMaskEmpty();
+        } catch (RuntimeException e) {
+            Libc.munmap(run); // the descriptor is the caller's to close (Vm.createVcpu)
+            throw e;
+        }
     }
 
     public int id() {
@@ -111,6 +116,8 @@ public final class Vcpu implements AutoCloseable {
             runner = null;
         }
         Libc.consumePendingSignal(KICK_SIGNAL);
+        // The thread goes on (the main thread, after bench or the host probe): as it was before.
+        Libc.unblockSignal(KICK_SIGNAL);
     }
 
     /** Makes the current or next {@code KVM_RUN} of this vCPU return {@link VcpuExit.Interrupted}. */

@@ -32,7 +32,14 @@ public final class Machine implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
 
     private Machine(Kvm kvm, GuestImage image) {
-        this.vm = kvm.createVm();
+        Vm created;
+        try {
+            created = kvm.createVm();
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        this.vm = created;
         try {
             vm.setTssAddr(TSS_GPA);
             this.ram = vm.addMemory(0, GuestAbi.RAM_SIZE);

@@ -32,6 +32,8 @@ public final class CheckJson {
         putDouble(o, "settle_s", r.settleS());
         putDouble(o, "max_settle_s", r.maxSettleS());
         o.put("strict", r.strict());
+        o.put("incomplete", r.interrupted() || r.results().size() < r.planned());
+        o.put("planned", r.planned());
         ArrayNode results = o.putArray("results");
         for (TriggerResult t : r.results()) results.add(result(t));
         ObjectNode summary = o.putObject("summary");

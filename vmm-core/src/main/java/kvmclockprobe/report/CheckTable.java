@@ -66,6 +66,7 @@ public final class CheckTable {
                     .append(", master clock ").append(r.host().masterClock() ? "on" : "off");
         }
         if (r.strict()) s.append(", strict");
+        if (r.interrupted()) s.append(", INTERRUPTED after ").append(r.results().size()).append(" of ").append(r.planned());
         return s.append(')').toString();
     }
 

@@ -264,6 +264,18 @@ public final class Libc {
         }
     }
 
+    /** Unblocks {@code signal} in the calling thread. */
+    public static void unblockSignal(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(SIGSET_BYTES);
+            setSignalBit(set, signal);
+            int rc = (int) PTHREAD_SIGMASK.invokeExact(libc_h.SIG_UNBLOCK, set, MemorySegment.NULL);
+            if (rc != 0) throw new SyscallException("pthread_sigmask", rc);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Consumes a pending {@code signal} of the calling thread without waiting; true when one was pending. */
     public static boolean consumePendingSignal(int signal) {
         try (Arena arena = Arena.ofConfined()) {

@@ -146,4 +146,61 @@ class CheckCommandTest {
         double expected = -used * d.get("since_snapshot_s").asDouble();
         assertThat((double) d.get("predicted_jump_ns").asLong()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1.0));
     }
+
+    /**
+     * SIGINT and SIGTERM during a check: the run stops within seconds, writes what it measured
+     * (JSON marked incomplete, TAP with the full plan), exits 128 + the signal, and no vCPU
+     * thread or VM outlives the process.
+     */
+    @RequiresKvm
+    @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalStopsTheCheckAndWritesWhatWasMeasured(String signal, int expectedExit, @TempDir Path dir) throws Exception {
+        Path json = dir.resolve("check.json");
+        Path out = dir.resolve("out.tap");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "kvmclockprobe.cli.Main", "check", "--tap", "--trigger", "tsc-write", "--trigger", "tsc-offset-attr",
+                "--settle-seconds", "30", "--json", json.toString())
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            // Wait (bounded) until a vCPU thread runs: the first trigger is settling.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!hasThread(p.pid(), "vcpu-0")) {
+                assertThat(p.isAlive()).as("the check is still running").isTrue();
+                assertThat(System.nanoTime()).as("a vCPU thread within 120 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            long signalled = System.nanoTime();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("exited").isTrue();
+            double stopS = (System.nanoTime() - signalled) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "SIG%s during check: exit %d after %.2f s%n", signal, p.exitValue(), stopS);
+            assertThat(p.exitValue()).isEqualTo(expectedExit);
+            JsonNode root = new ObjectMapper().readTree(Files.readString(json));
+            assertThat(root.get("incomplete").asBoolean()).isTrue();
+            assertThat(root.get("planned").asInt()).isEqualTo(2);
+            assertThat(root.get("results").size()).isLessThanOrEqualTo(1);
+            TapParser.Document tap = TapParser.parse(Files.readString(out));
+            assertThat(tap.plan()).isEqualTo(2);
+            assertThat(Files.readString(out)).contains("# incomplete: interrupted by SIGINT/SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static boolean hasThread(long pid, String name) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.anyMatch(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).strip().equals(name);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }

@@ -67,7 +67,9 @@ class CheckJsonTest {
     @Test
     void topLevelKeys() throws Exception {
         JsonNode doc = roundTrip(Reports.mixed());
-        assertThat(fieldNames(doc)).containsExactly("host", "settle_s", "max_settle_s", "strict", "results", "summary", "exit_code");
+        assertThat(fieldNames(doc)).containsExactly("host", "settle_s", "max_settle_s", "strict", "incomplete", "planned", "results", "summary", "exit_code");
+        assertThat(doc.get("incomplete").asBoolean()).isFalse();
+        assertThat(doc.get("planned").asInt()).isEqualTo(9);
         assertThat(doc.get("host")).isEqualTo(new ObjectMapper().readTree(REPORTS_HOST_JSON));
         assertThat(doc.get("host").get("kernel_release").asText()).isEqualTo("6.18.44");
         assertThat(doc.get("settle_s").isNumber()).isTrue();

@@ -100,6 +100,17 @@ class CheckTapTest {
     }
 
     @Test
+    void anInterruptedRunPlansEveryTriggerAndSaysSo() {
+        CheckReport mixed = Reports.mixed();
+        CheckReport cut = new CheckReport(mixed.host(), 10.0, 30, false, mixed.results().subList(0, 2), List.of(), 11, true);
+        String text = tap(cut);
+        TapParser.Document doc = TapParser.parse(text);
+        assertThat(doc.plan()).isEqualTo(11);
+        assertThat(doc.points()).hasSize(2);
+        assertThat(text).contains("# incomplete: interrupted by SIGINT/SIGTERM after 2 of 11 triggers");
+    }
+
+    @Test
     void emptyReportIsAnEmptyPlan() {
         String text = tap(new CheckReport(Reports.host(), 1.0, 30, false, List.of()));
         assertThat(text.lines().toList()).containsExactly("TAP version 13", "1..0",

@@ -1,0 +1,71 @@
+package kvmclockprobe.kvm;
+
+import java.time.Duration;
+
+/**
+ * Bounds a {@code KVM_RUN} loop on the calling thread: a daemon thread kicks the vCPU when no
+ * exit has been counted ({@link #progress()}) for {@code limit}, so the loop's next run returns
+ * {@link VcpuExit.Interrupted} and {@link #fired()} says why. Costs the loop one volatile write
+ * per exit (the {@code bench} loop keeps its timing).
+ */
+public final class RunWatchdog implements AutoCloseable {
+    private final Vcpu vcpu;
+    private final long limitNs;
+    private final Thread thread;
+    private volatile long exits;
+    private volatile boolean fired;
+    private volatile boolean closed;
+
+    private RunWatchdog(Vcpu vcpu, Duration limit) {
+        this.vcpu = vcpu;
+        this.limitNs = limit.toNanos();
+        this.thread = Thread.ofPlatform().daemon().name("run-watchdog-vcpu-" + vcpu.id()).start(this::watch);
+    }
+
+    /** Starts watching {@code vcpu}; the caller runs it and counts each exit. */
+    public static RunWatchdog watch(Vcpu vcpu, Duration limit) {
+        return new RunWatchdog(vcpu, limit);
+    }
+
+    /** One more exit: the guest is making progress. */
+    public void progress() {
+        exits++;
+    }
+
+    /** Whether the limit passed without an exit and the vCPU was kicked. */
+    public boolean fired() {
+        return fired;
+    }
+
+    private void watch() {
+        long seen = exits;
+        long since = System.nanoTime();
+        while (!closed) {
+            try {
+                Thread.sleep(Math.max(1, Math.min(100, limitNs / 1_000_000 / 10)));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (exits != seen) {
+                seen = exits;
+                since = now;
+            } else if (now - since >= limitNs && !closed) {
+                fired = true;
+                vcpu.kick();
+                since = now; // kick again after another limit if the run did not return
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

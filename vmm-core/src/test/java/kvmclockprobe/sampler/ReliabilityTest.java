@@ -1,0 +1,152 @@
+package kvmclockprobe.sampler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import kvmclockprobe.clock.LinearFit;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.guest.GuestImage;
+import kvmclockprobe.host.HostProbe;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.machine.GuestFailure;
+import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sys.Libc;
+import kvmclockprobe.testing.RequiresKvm;
+
+/**
+ * What a VMM must not leak, on the real KVM: descriptors, kvm_run and guest RAM mappings,
+ * threads and memory, over many VM cycles and on the failure paths.
+ */
+@RequiresKvm
+class ReliabilityTest {
+    /** VM cycles: 10,000 on a KVM host; the lab (QEMU TCG) sets KVMCLOCK_VM_CYCLES=1000. */
+    static int cycles() {
+        String v = System.getenv("KVMCLOCK_VM_CYCLES");
+        return v == null || v.isBlank() ? 10_000 : Integer.parseInt(v.strip());
+    }
+
+    /** What the process holds that a VM could leak. */
+    record Held(long fds, long kvmMappings, long ramSizedMappings, long vcpuThreads) {
+        static Held now() {
+            long fds;
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+                fds = s.count();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<String> maps = read("/proc/self/maps");
+            long kvm = maps.stream().filter(l -> l.contains("kvm")).count();
+            long ram = maps.stream().filter(l -> size(l) == GuestAbi.RAM_SIZE).count();
+            long threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && (t.getName().startsWith("vcpu-") || t.getName().equals("sampler-watchdog"))).count();
+            return new Held(fds, kvm, ram, threads);
+        }
+
+        private static long size(String mapsLine) {
+            String[] range = mapsLine.substring(0, mapsLine.indexOf(' ')).split("-");
+            return Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16);
+        }
+    }
+
+    static List<String> read(String path) {
+        try {
+            return Files.readAllLines(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static long rssBytes() {
+        String[] statm = read("/proc/self/statm").getFirst().split(" ");
+        return Long.parseLong(statm[1]) * 4096;
+    }
+
+    @Test
+    void vmCyclesLeaveNoDescriptorMappingOrMemoryBehind(Kvm kvm) {
+        int n = cycles();
+        int warmUp = Math.max(50, n / 10);
+        LinearFit rss = null;
+        Held before = null;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (i == warmUp) {
+                System.gc();
+                before = Held.now();
+                rss = new LinearFit(i, rssBytes());
+            }
+            try (Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
+                HostProbe.runHelloToHlt(m.vcpus().getFirst());
+            }
+            if (rss != null && i % Math.max(1, n / 50) == 0) rss.add(i, rssBytes());
+        }
+        System.gc();
+        Held after = Held.now();
+        rss.add(n, rssBytes());
+        double mibPer1000 = rss.slope() * 1000 / (1 << 20);
+        System.out.printf(Locale.ROOT, "VM cycles: %d create->run->destroy in %.1f s; fds %d -> %d; kvm mappings %d -> %d; "
+                        + "RSS slope after %d warm-up cycles %.3f MiB per 1000 cycles%n", n, (System.nanoTime() - start) / 1e9,
+                before.fds(), after.fds(), before.kvmMappings(), after.kvmMappings(), warmUp, mibPer1000);
+        assertThat(after.fds()).as("open descriptors").isEqualTo(before.fds());
+        assertThat(after.kvmMappings()).as("kvm_run mappings").isEqualTo(before.kvmMappings());
+        assertThat(after.ramSizedMappings()).as("guest-RAM-sized mappings").isLessThanOrEqualTo(before.ramSizedMappings());
+        assertThat(mibPer1000).as("RSS growth, MiB per 1000 cycles").isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void aRunnerThreadThatFailsToStartLeavesNothingBehind(Kvm kvm) {
+        Held before = Held.now();
+        AtomicInteger started = new AtomicInteger();
+        SamplerSession.ThreadStarter failSecond = (name, r) -> {
+            if (started.incrementAndGet() == 2) throw new IllegalStateException("injected: cannot start " + name);
+            return Thread.ofPlatform().name(name).start(r);
+        };
+        assertThatThrownBy(() -> SamplerSession.launch(kvm, GuestImage.SAMPLER, 2, SamplerSession.Options.defaults(), failSecond))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("injected");
+        assertThat(started).hasValue(2);
+        assertThat(Held.now()).as("descriptors, mappings and vCPU threads after the failed launch").isEqualTo(before);
+    }
+
+    /** The calling thread's blocked-signal mask, from /proc (SigBlk). */
+    static long blockedSignals() {
+        String line = read("/proc/self/task/" + Libc.gettid() + "/status").stream()
+                .filter(l -> l.startsWith("SigBlk:")).findFirst().orElseThrow();
+        return Long.parseUnsignedLong(line.substring("SigBlk:".length()).strip(), 16);
+    }
+
+    @Test
+    void aGuestThatNeverExitsIsCutOffAndTheThreadKeepsNoKickSignalBlocked(Kvm kvm) {
+        long sigusr1 = 1L << (10 - 1);
+        assertThat(blockedSignals() & sigusr1).as("SIGUSR1 blocked before").isZero();
+        long start = System.nanoTime();
+        try (Machine m = Machine.boot(kvm, GuestImage.SPIN, 1)) {
+            assertThatThrownBy(() -> HostProbe.runHelloToHlt(m.vcpus().getFirst()))
+                    .isInstanceOf(GuestFailure.class)
+                    .hasMessageContaining("no exit within 5 s on vCPU 0")
+                    .hasMessageContaining("rip=");
+        }
+        double s = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "a guest that never exits: cut off after %.1f s%n", s);
+        assertThat(s).isLessThan(10);
+        assertThat(blockedSignals() & sigusr1).as("SIGUSR1 blocked after").isZero();
+    }
+
+    @Test
+    void aVmOnAClosedKvmHandleLeavesNothingBehind() {
+        Kvm closed = Kvm.open();
+        closed.close();
+        Held before = Held.now();
+        assertThatThrownBy(() -> Machine.create(closed, GuestImage.HELLO)).isInstanceOf(IllegalStateException.class);
+        assertThat(Held.now()).isEqualTo(before);
+    }
+}
