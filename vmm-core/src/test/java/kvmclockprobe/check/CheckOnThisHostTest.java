@@ -159,4 +159,33 @@ class CheckOnThisHostTest {
         assertThat(r.status()).isEqualTo(Status.FAIL);
         assertThat(r.reason()).contains("--strict").contains("jumped");
     }
+
+    /** A probe failure is an error, never a verdict, and the next trigger still runs on a fresh VM. */
+    @Test
+    void aTriggerThatFailsIsAnErrorAndTheNextOneStillRuns(Kvm kvm) {
+        Trigger broken = new Trigger() {
+            public String name() {
+                return "broken";
+            }
+
+            public Expectation expectation() {
+                return Expectation.NO_JUMP;
+            }
+
+            public java.util.Optional<String> missingCapability(HostFacts host) {
+                return java.util.Optional.empty();
+            }
+
+            public kvmclockprobe.measurement.TriggerEffect apply(TriggerContext ctx) {
+                throw new kvmclockprobe.machine.GuestFailure("injected: the guest misbehaved on vCPU 0");
+            }
+        };
+        Scenario.Settings quick = new Scenario.Settings(SettlePolicy.fixed(Duration.ofSeconds(2)), Duration.ofMillis(300), 1, false);
+        CheckReport r = Check.run(kvm, all(kvm).host(), List.of(broken, Triggers.byName("tsc-write").orElseThrow()), quick, (n, s) -> { });
+        assertThat(r.results().get(0).status()).isEqualTo(Status.ERROR);
+        assertThat(r.results().get(0).reason()).startsWith("probe error: injected");
+        assertThat(r.results().get(1)).isInstanceOf(TriggerResult.Measured.class);
+        assertThat(r.results().get(1).status()).isNotEqualTo(Status.ERROR);
+        assertThat(r.exitCode()).isEqualTo(3);
+    }
 }
