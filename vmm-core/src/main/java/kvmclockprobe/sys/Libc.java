@@ -150,11 +150,20 @@ public final class Libc {
     }
 
     /** {@code mmap(NULL, length, prot, flags, fd, 0)} as a segment of {@code length} bytes. */
+    /** Every mapping {@link #mmap} made and {@link #munmap} has not undone: address → what it is. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, String> LIVE_MAPPINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The mappings this process made through {@link #mmap} and still holds (guest RAM, kvm_run, ...): for leak checks. */
+    public static java.util.Map<Long, String> liveMappings() {
+        return java.util.Map.copyOf(LIVE_MAPPINGS);
+    }
+
     public static MemorySegment mmap(long length, int prot, int flags, int fd, String what) {
         try {
             MemorySegment addr = (MemorySegment) MMAP.invokeExact(ERRNO_STATE.get(), MemorySegment.NULL,
                     length, prot, flags, fd, 0L);
             if (addr.address() == -1L) throw new SyscallException("mmap " + what, errno());
+            LIVE_MAPPINGS.put(addr.address(), what + " (" + length + " bytes)");
             return addr.reinterpret(length);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -174,6 +183,7 @@ public final class Libc {
         try {
             int rc = (int) MUNMAP.invokeExact(ERRNO_STATE.get(), mapping, mapping.byteSize());
             if (rc < 0) throw new SyscallException("munmap", errno());
+            LIVE_MAPPINGS.remove(mapping.address());
         } catch (Throwable t) {
             throw rethrow(t);
         }
