@@ -28,6 +28,11 @@ public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boo
         this(host, settleS, maxSettleS, strict, results, wallS, results.size(), false);
     }
 
+    /** This report as the results so far of a run of {@code planned} triggers stopped by a signal. */
+    public CheckReport interruptedAfter(int planned) {
+        return new CheckReport(host, settleS, maxSettleS, strict, results, wallS, planned, true);
+    }
+
     /** The wall time of result {@code i}, seconds; 0 when not timed. */
     public double wallS(int i) {
         return i < wallS.size() ? wallS.get(i) : 0;

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -117,18 +118,29 @@ final class CheckCommand implements Callable<Integer> {
         OutputFile.requireWritable(spec, "--junit", junit);
         Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
         // SIGINT/SIGTERM: the JVM's shutdown hook stops the run (the trigger under way is
-        // interrupted, its VM closed), waits for what was measured to be written, then the JVM
-        // exits 130/143.
+        // interrupted and its VM closed). It waits STOP_WAIT for the run to write its results;
+        // if the run is still closing its VM, the hook writes what was measured so far itself.
+        // Then the JVM exits 130/143 and the kernel releases any VM still open.
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch written = new CountDownLatch(1);
+        AtomicBoolean writtenOnce = new AtomicBoolean();
+        AtomicReference<CheckReport> soFar = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
         Thread checking = Thread.currentThread();
         Thread hook = new Thread(() -> {
             stop.set(true);
             checking.interrupt();
             try {
-                written.await(STOP_WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (done.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            CheckReport partial = soFar.get();
+            if (partial != null && writtenOnce.compareAndSet(false, true)) {
+                try {
+                    write(partial.interruptedAfter(triggers.size()));
+                } catch (java.io.IOException | RuntimeException e) {
+                    spec.commandLine().getErr().println("kvmclock-probe: could not write the partial results: " + e.getMessage());
+                }
             }
         }, "check-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -138,12 +150,12 @@ final class CheckCommand implements Callable<Integer> {
                 HostFacts host = HostProbe.collect(kvm);
                 try (Progress progress = new Progress("check", settle.max().toMillis() / 1e3)) {
                     report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s),
-                            stop::get);
+                            stop::get, soFar::set);
                 }
             }
-            return write(report);
+            return writtenOnce.compareAndSet(false, true) ? write(report) : ExitCodes.ERROR;
         } finally {
-            written.countDown();
+            done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -152,12 +164,8 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The longest a SIGINT/SIGTERM waits for the results measured so far to be written (a fraction
-     * of a second on a KVM host; seconds in the lab under QEMU TCG, where the first JSON write
-     * also loads Jackson).
-     */
-    static final Duration STOP_WRITE_LIMIT = Duration.ofSeconds(15);
+    /** How long a SIGINT/SIGTERM waits for the run to stop and write before writing the partial results itself. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private int write(CheckReport report) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
