@@ -10,11 +10,13 @@ LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb12}
 LAB_KERNEL_PACKAGE=linux-image-$LAB_KERNEL_VERSION-amd64-unsigned
 LAB_NAME=${LAB_NAME:-lab}
 LAB_T0=${EPOCHREALTIME/./}
-# Exit codes of the lab's own failures (scripts/lab/README.md): never a probe verdict.
-LAB_EXIT_ERROR=3   # the lab failed: QEMU, the inner kernel (panic, hang, timeout), a lock
-LAB_EXIT_PACKAGE=3 # a Debian package could not be resolved, downloaded or unpacked
-LAB_EXIT_BUILD=3   # a build (build-kvm, build-kernel) failed
-LAB_EXIT_SETUP=3   # a tool is missing and could not be installed
+# Exit codes of the lab's own failures (scripts/lab/README.md), 10 and up so that they cannot be
+# taken for the probe's own codes (0 pass, 1 fail, 2 bad command line, 3 probe error, 4 skip),
+# which scripts/lab/run passes through. Bad input to a lab script is 2, like the probe's.
+LAB_EXIT_ERROR=10   # the lab failed: QEMU, the inner kernel (panic, hang, timeout), a cache lock
+LAB_EXIT_PACKAGE=11 # a Debian package could not be resolved, downloaded or unpacked
+LAB_EXIT_BUILD=12   # a build (build-kvm, build-kernel) failed
+LAB_EXIT_SETUP=13   # a tool is missing and could not be installed (QEMU, busybox, a JDK, ...)
 
 # Seconds since the script started, one decimal.
 lab_elapsed() {
