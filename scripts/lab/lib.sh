@@ -88,7 +88,7 @@ lab_lock() {
     mkdir -p "$LAB_CACHE/locks"
     f=$LAB_CACHE/locks/${name//\//_}.lock
     exec {fd}>>"$f" || lab_die "$LAB_EXIT_ERROR" "cannot open the lock $f"
-    if ! flock -n "$fd"; then
+    if ! flock -w 2 "$fd"; then
         lab_say "lock: waiting for ${name} (another lab run holds it)"
         flock -w "${KVMCLOCK_LAB_LOCK_WAIT:-1800}" "$fd" ||
             lab_die "$LAB_EXIT_ERROR" "the cache lock $f was held for more than ${KVMCLOCK_LAB_LOCK_WAIT:-1800}s by another lab run"
@@ -216,7 +216,7 @@ lab_resolve_kernel() {
         local near
         local series
         series=$(cut -d. -f1-2 <<<"$v")
-        near=$(lab_list_kernels | awk '{ print $1 }' | grep -F "$series." | tail -n 5 | tr '\n' ' ')
+        near=$(lab_list_kernels 2>/dev/null | awk -v s="$series." 'index($1, s) == 1 { print $1 }' | tail -n 5 | tr '\n' ' ')
         lab_die 2 "--kernel-version $v: no such Debian kernel in ${LAB_APT_SUITES[*]} (the newest of $series there: ${near:-none}; see --list-kernels)"
     fi
     read -r _ KV_SUITE KV_PKG KV_PKG_VERSION <<<"$best"
@@ -261,7 +261,7 @@ lab_list_kernels() {
 lab_newest_kernel() {
     local re
     if [ "$1" = 6.1 ]; then re='^6\.1\.0-[0-9]+$'; else re="^${1//./\\.}\\.[0-9]+(\\+deb[0-9]+)?\$"; fi
-    lab_list_kernels | awk '{ print $1 }' | grep -E "$re" | sort -V | tail -n1
+    lab_list_kernels 2>/dev/null | awk '{ print $1 }' | { grep -E "$re" || true; } | sort -V | tail -n1
 }
 
 # lab_fetch_deb NAME [VERSION]: prints the path of NAME's .deb in the cache, downloading it
