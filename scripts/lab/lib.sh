@@ -329,6 +329,7 @@ lab_unpack_deb() {
             [ -f "$dir/.complete" ] && exit 0
             t=$(lab_now)
             tmp=$(mktemp -d "$LAB_CACHE/unpacked/.tmp.XXXXXX")
+            chmod 755 "$tmp" # mktemp's 0700 would outlive the rename
             if ! timeout 600 dpkg -x "$deb" "$tmp"; then
                 rm -rf "$tmp"
                 rm -f "$deb"
