@@ -276,7 +276,10 @@ lab_fetch_deb() {
         lab_lock "deb-$name"
         deb=$(ls -t "$LAB_CACHE/debs/${name}_${version//:/%3a}"*.deb 2>/dev/null | head -n1)
         if [ -n "$deb" ]; then
-            want=$(lab_deb_size "$spec")
+            # The archive's size is that of the version asked for: checked only when pinned (an
+            # unpinned NAME may have an older version cached, which is still a good .deb).
+            want=
+            [ -n "$version" ] && want=$(lab_deb_size "$spec")
             if ! timeout 120 dpkg-deb --info "$deb" >/dev/null 2>&1; then
                 lab_say "download: $name: the cached ${deb##*/} is corrupt (dpkg-deb --info fails): evicted"
                 rm -f "$deb"
