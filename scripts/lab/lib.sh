@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/lab/*: stage lines with times, the download cache, Debian packages.
 # Every external wait here is bounded with timeout(1).
 # shellcheck disable=SC2034 # ROOT, LAB_KERNEL_PACKAGE, LAB_CACHE_TEMPORARY are for the scripts.
@@ -9,6 +10,13 @@ LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb12}
 LAB_KERNEL_PACKAGE=linux-image-$LAB_KERNEL_VERSION-amd64-unsigned
 LAB_NAME=${LAB_NAME:-lab}
 LAB_T0=${EPOCHREALTIME/./}
+# Exit codes of the lab's own failures (scripts/lab/README.md), 10 and up so that they cannot be
+# taken for the probe's own codes (0 pass, 1 fail, 2 bad command line, 3 probe error, 4 skip),
+# which scripts/lab/run passes through. Bad input to a lab script is 2, like the probe's.
+LAB_EXIT_ERROR=10   # the lab failed: QEMU, the inner kernel (panic, hang, timeout), a cache lock
+LAB_EXIT_PACKAGE=11 # a Debian package could not be resolved, downloaded or unpacked
+LAB_EXIT_BUILD=12   # a build (build-kvm, build-kernel) failed
+LAB_EXIT_SETUP=13   # a tool is missing and could not be installed (QEMU, busybox, a JDK, ...)
 
 # Seconds since the script started, one decimal.
 lab_elapsed() {
@@ -57,64 +65,287 @@ lab_apt_update() {
 lab_need_cmd() {
     local cmd=$1 pkg=$2 t
     command -v "$cmd" >/dev/null 2>&1 && return 0
-    command -v apt-get >/dev/null 2>&1 || lab_die 3 "$cmd is missing and there is no apt-get to install $pkg"
+    command -v apt-get >/dev/null 2>&1 || lab_die "$LAB_EXIT_SETUP" "$cmd is missing and there is no apt-get to install $pkg"
     t=$(lab_now)
     lab_say "setup: installing $pkg (for $cmd) ..."
     lab_apt_update
     if ! DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q --no-install-recommends "$pkg" \
         >"$LAB_CACHE/apt-install-$pkg.log" 2>&1; then
-        lab_die 3 "$cmd is missing and 'apt-get install $pkg' failed: $(grep -m1 -E '^E:' "$LAB_CACHE/apt-install-$pkg.log" || tail -n1 "$LAB_CACHE/apt-install-$pkg.log") (log: $LAB_CACHE/apt-install-$pkg.log)"
+        lab_die "$LAB_EXIT_SETUP" "$cmd is missing and 'apt-get install $pkg' failed: $(grep -m1 -E '^E:' "$LAB_CACHE/apt-install-$pkg.log" || tail -n1 "$LAB_CACHE/apt-install-$pkg.log") (log: $LAB_CACHE/apt-install-$pkg.log)"
     fi
     command -v "$cmd" >/dev/null 2>&1 ||
-        lab_die 3 "$cmd is still missing after 'apt-get install $pkg' (log: $LAB_CACHE/apt-install-$pkg.log)"
+        lab_die "$LAB_EXIT_SETUP" "$cmd is still missing after 'apt-get install $pkg' (log: $LAB_CACHE/apt-install-$pkg.log)"
     lab_say "setup: installed $pkg in $(lab_since "$t")s"
 }
 
-# lab_fetch_deb NAME [VERSION]: prints the path of NAME's .deb in the cache, downloading it
-# with 'apt-get download' when it is not there. With VERSION, exactly that version (pinned:
-# a newer point release in the archive must not change what is built).
-lab_fetch_deb() {
-    local name=$1 version=${2:-} deb dl t size spec=$1
-    [ -n "$version" ] && spec="$name=$version"
-    deb=$(ls -t "$LAB_CACHE/debs/${name}_${version//:/%3a}"*.deb 2>/dev/null | head -n1)
-    if [ -n "$deb" ]; then
-        lab_say "download: $name (cached: ${deb##*/})"
-        printf '%s\n' "$deb"
-        return 0
+# ---- locks: the cache is shared by concurrent runs (and engineers) ----
+# lab_lock NAME: takes an exclusive flock on $LAB_CACHE/locks/NAME.lock (waits at most
+# KVMCLOCK_LAB_LOCK_WAIT seconds, default 1800), held until lab_unlock or until the (sub)shell
+# that took it exits. Locks nest by name; one fd per name.
+declare -A LAB_LOCK_FD=()
+lab_lock() {
+    local name=$1 fd f
+    mkdir -p "$LAB_CACHE/locks"
+    f=$LAB_CACHE/locks/${name//\//_}.lock
+    exec {fd}>>"$f" || lab_die "$LAB_EXIT_ERROR" "cannot open the lock $f"
+    if ! flock -w 2 "$fd"; then
+        lab_say "lock: waiting for ${name} (another lab run holds it)"
+        flock -w "${KVMCLOCK_LAB_LOCK_WAIT:-1800}" "$fd" ||
+            lab_die "$LAB_EXIT_ERROR" "the cache lock $f was held for more than ${KVMCLOCK_LAB_LOCK_WAIT:-1800}s by another lab run"
     fi
-    command -v apt-get >/dev/null 2>&1 || lab_die 3 "cannot download $name: no apt-get"
-    t=$(lab_now)
-    dl=$(mktemp -d "$LAB_CACHE/debs/.dl.XXXXXX")
-    # apt drops privileges to _apt for downloads; let it write here.
-    chown _apt "$dl" 2>/dev/null || chmod 777 "$dl"
-    if ! (cd "$dl" && timeout 900 apt-get download -q "$spec") >"$dl.log" 2>&1; then
-        lab_apt_update
-        if ! (cd "$dl" && timeout 900 apt-get download -q "$spec") >"$dl.log" 2>&1; then
-            rm -rf "$dl"
-            lab_die 3 "cannot download Debian package $spec: $(grep -m1 -E '^E:' "$dl.log" || tail -n1 "$dl.log")"
-        fi
-    fi
-    rm -f "$dl.log"
-    deb=$(ls "$dl/${name}_"*.deb 2>/dev/null | head -n1)
-    [ -n "$deb" ] || { rm -rf "$dl"; lab_die 3 "apt-get download $spec produced no .deb"; }
-    mv "$deb" "$LAB_CACHE/debs/" && rm -rf "$dl"
-    deb=$LAB_CACHE/debs/${deb##*/}
-    size=$(du -m "$deb" | cut -f1)
-    lab_say "download: $name (${size} MB in $(lab_since "$t")s)"
-    printf '%s\n' "$deb"
+    LAB_LOCK_FD[$name]=$fd
+}
+lab_unlock() {
+    local fd=${LAB_LOCK_FD[$1]:-}
+    [ -n "$fd" ] || return 0
+    exec {fd}>&-
+    unset "LAB_LOCK_FD[$1]"
 }
 
-# lab_unpack_deb NAME: prints a directory holding NAME's files (dpkg -x), cached per .deb.
+# ---- the lab's own apt state: its own sources list and lists under the cache ----
+# The mirror is the one the system's apt already uses (read at run time from apt-get
+# indextargets); the system's apt configuration and state are never touched.
+LAB_APT_SUITES=(bookworm bookworm-security trixie-backports sid)
+lab_apt_opts() {
+    LAB_APT=(-o "Dir::Etc::SourceList=$LAB_CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$LAB_CACHE/apt/lists" -o APT::Get::List-Cleanup=0
+        -o "Dir::Cache=$LAB_CACHE/apt/cache" -o "Dir::Cache::pkgcache=$LAB_CACHE/apt/cache/pkgcache.bin"
+        -o "Dir::Cache::srcpkgcache=$LAB_CACHE/apt/cache/srcpkgcache.bin")
+}
+
+# lab_apt_ready [--refresh]: the lab's sources list and package lists, updated when missing,
+# older than KVMCLOCK_LAB_APT_MAX_AGE minutes (default 360) or with --refresh.
+lab_apt_ready() {
+    local refresh=${1:-} main sec t targets keyring=/usr/share/keyrings/debian-archive-keyring.gpg s uri
+    lab_apt_opts
+    [ -n "${LAB_APT_READY:-}" ] && [ "$refresh" != --refresh ] && return 0
+    command -v apt-get >/dev/null 2>&1 || lab_die "$LAB_EXIT_PACKAGE" "no apt-get: the lab downloads Debian's kernel packages with it"
+    (
+        lab_lock apt
+        mkdir -p "$LAB_CACHE/apt/lists/partial" "$LAB_CACHE/apt/cache"
+        chown _apt "$LAB_CACHE/apt/lists/partial" 2>/dev/null || true
+        targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null | sort -u)
+        main=$(awk '$1 !~ /security/ && $2 !~ /-(security|updates|backports|proposed-updates)$/ { print $1; exit }' <<<"$targets")
+        sec=$(awk '$2 ~ /-security$/ { print $1; exit }' <<<"$targets")
+        [ -n "$main" ] || lab_die "$LAB_EXIT_PACKAGE" "cannot find the system's Debian mirror in its apt configuration (apt-get indextargets lists no main suite)"
+        [ -f "$keyring" ] || lab_die "$LAB_EXIT_PACKAGE" "no $keyring (Debian's archive keys, package debian-archive-keyring)"
+        {
+            for s in "${LAB_APT_SUITES[@]}"; do
+                uri=$main
+                if [[ "$s" == *-security ]]; then
+                    [ -n "$sec" ] || continue
+                    uri=$sec
+                fi
+                echo "deb [signed-by=$keyring] $uri $s main"
+            done
+        } >"$LAB_CACHE/apt/sources.list.new"
+        if ! cmp -s "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"; then
+            mv "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"
+            refresh=--refresh
+        else
+            rm -f "$LAB_CACHE/apt/sources.list.new"
+        fi
+        if [ "$refresh" = --refresh ] || [ ! -f "$LAB_CACHE/apt/updated" ] ||
+            [ -n "$(find "$LAB_CACHE/apt/updated" -mmin +"${KVMCLOCK_LAB_APT_MAX_AGE:-360}" 2>/dev/null)" ]; then
+            t=$(lab_now)
+            if ! timeout 600 apt-get -q "${LAB_APT[@]}" update >"$LAB_CACHE/apt/update.log" 2>&1 ||
+                grep -qE '^(E|Err):' "$LAB_CACHE/apt/update.log"; then
+                lab_die "$LAB_EXIT_PACKAGE" "the lab's apt-get update failed: $(grep -m1 -E '^(E|Err):' "$LAB_CACHE/apt/update.log" || tail -n1 "$LAB_CACHE/apt/update.log") (log: $LAB_CACHE/apt/update.log)"
+            fi
+            touch "$LAB_CACHE/apt/updated"
+            rm -f "$LAB_CACHE/apt/kernels.txt"
+            lab_say "apt: the lab's package lists (${LAB_APT_SUITES[*]}) updated in $(lab_since "$t")s"
+        fi
+    ) || exit $?
+    LAB_APT_READY=1
+}
+
+# lab_kernel_index: prints "SUITE PACKAGE VERSION" for every amd64 kernel image, binary and
+# modules package in the lab's suites (cached as $LAB_CACHE/apt/kernels.txt per update).
+lab_kernel_index() {
+    lab_apt_ready
+    if [ ! -s "$LAB_CACHE/apt/kernels.txt" ]; then
+        (
+            lab_lock apt
+            local f s
+            for f in "$LAB_CACHE"/apt/lists/*_binary-amd64_Packages*; do
+                [ -f "$f" ] || continue
+                s=${f##*_dists_}
+                s=${s%%_*}
+                timeout 120 /usr/lib/apt/apt-helper cat-file "$f" | awk -v s="$s" '
+                    /^Package: / { p = $2 } /^Version: / { v = $2 }
+                    /^$/ { if (p ~ /^linux-(image-[0-9].*-amd64-unsigned|binary-(unsigned-)?[0-9].*-amd64|modules-[0-9].*-amd64)$/ && p !~ /-(cloud|rt)-amd64/) print s, p, v; p = "" }'
+            done | LC_ALL=C sort -u >"$LAB_CACHE/apt/kernels.txt.new"
+            mv "$LAB_CACHE/apt/kernels.txt.new" "$LAB_CACHE/apt/kernels.txt"
+        ) || exit $?
+    fi
+    cat "$LAB_CACHE/apt/kernels.txt"
+}
+
+# lab_suite_rank SUITE VERSION: 0 when SUITE is where the lab looks for VERSION first
+# (bookworm[-security] for +deb12 and 6.1.0-N, trixie-backports for +deb13, sid for +deb14).
+lab_suite_rank() {
+    case "$2" in
+        *+deb12 | 6.1.0-*) [[ "$1" == bookworm* ]] && echo 0 || echo 1 ;;
+        *+deb13) [ "$1" = trixie-backports ] && echo 0 || echo 1 ;;
+        *+deb14) [ "$1" = sid ] && echo 0 || echo 1 ;;
+        *) echo 1 ;;
+    esac
+}
+
+# lab_resolve_kernel VERSION: sets KV_VERSION, KV_RELEASE (uname -r), KV_SUITE, KV_PKG and
+# KV_PKG_VERSION (the package with vmlinuz), KV_MOD_PKG and KV_MOD_VERSION (empty when the
+# modules are in KV_PKG: the 6.x layout), KV_LAYOUT (6.x or 7.x). Exit 2 for an unknown version.
+lab_resolve_kernel() {
+    local v=$1 idx line best='' rank s p ver mods
+    [[ "$v" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?$ ]] ||
+        lab_die 2 "--kernel-version '$v' is not a Debian kernel version (like 6.1.0-57, 6.12.117+deb12, 7.3.4+deb13)"
+    idx=$(lab_kernel_index) || exit $?
+    # Candidates for the kernel itself: the 6.x image, the 7.x binary (signed or unsigned).
+    while read -r s p ver; do
+        case "$p" in
+            "linux-image-$v-amd64-unsigned" | "linux-binary-$v-amd64" | "linux-binary-unsigned-$v-amd64") ;;
+            *) continue ;;
+        esac
+        rank=$(lab_suite_rank "$s" "$v")
+        # Prefer the expected suite, then the unsigned binary (what the lab boots is the same).
+        case "$p" in linux-binary-unsigned-*) rank="${rank}0" ;; *) rank="${rank}1" ;; esac
+        if [ -z "$best" ] || [[ "$rank" < "${best%% *}" ]]; then best="$rank $s $p $ver"; fi
+    done <<<"$idx"
+    if [ -z "$best" ]; then
+        local near
+        local series
+        series=$(cut -d. -f1-2 <<<"$v")
+        near=$(lab_list_kernels 2>/dev/null | awk -v s="$series." 'index($1, s) == 1 { print $1 }' | tail -n 5 | tr '\n' ' ')
+        lab_die 2 "--kernel-version $v: no such Debian kernel in ${LAB_APT_SUITES[*]} (the newest of $series there: ${near:-none}; see --list-kernels)"
+    fi
+    read -r _ KV_SUITE KV_PKG KV_PKG_VERSION <<<"$best"
+    KV_VERSION=$v
+    KV_RELEASE=$v-amd64
+    KV_MOD_PKG='' KV_MOD_VERSION=''
+    if [[ "$KV_PKG" == linux-binary-* ]]; then
+        KV_LAYOUT=7.x
+        mods=$(awk -v s="$KV_SUITE" -v p="linux-modules-$v-amd64" -v ver="$KV_PKG_VERSION" '$1 == s && $2 == p && $3 == ver { print $2, $3; exit }' <<<"$idx")
+        [ -n "$mods" ] || lab_die "$LAB_EXIT_PACKAGE" "--kernel-version $v: $KV_PKG $KV_PKG_VERSION is in $KV_SUITE but linux-modules-$v-amd64 $KV_PKG_VERSION is not"
+        read -r KV_MOD_PKG KV_MOD_VERSION <<<"$mods"
+    else
+        KV_LAYOUT=6.x
+    fi
+}
+
+# lab_list_kernels: "VERSION SUITE PACKAGE(S) DEBIAN-VERSION" for every kernel the lab can boot.
+lab_list_kernels() {
+    local idx
+    idx=$(lab_kernel_index) || exit $?
+    awk '
+        { have[$1 " " $2 " " $3] = 1 }
+        $2 ~ /^linux-image-.*-amd64-unsigned$/ { v = $2; sub(/^linux-image-/, "", v); sub(/-amd64-unsigned$/, "", v); k[$1 " " v] = $2 " " $3 }
+        $2 ~ /^linux-binary-(unsigned-)?.*-amd64$/ { v = $2; sub(/^linux-binary-(unsigned-)?/, "", v); sub(/-amd64$/, "", v)
+            if (!((($1 " " v) in k)) || $2 ~ /unsigned/) k[$1 " " v] = $2 " " $3 }
+        END {
+            for (x in k) {
+                split(x, a, " "); split(k[x], b, " ")
+                m = ""
+                if (b[1] ~ /^linux-binary/) {
+                    if (!((a[1] " linux-modules-" a[2] "-amd64 " b[2]) in have)) { nomod++; continue }
+                    m = " + linux-modules-" a[2] "-amd64"
+                }
+                printf "%-18s %-18s %s%s (%s)\n", a[2], a[1], b[1], m, b[2]
+            }
+            if (nomod) printf "(not listed: %d linux-binary packages whose linux-modules package is not in the archive)\n", nomod > "/dev/stderr"
+        }' <<<"$idx" | sort -V
+}
+
+# lab_newest_kernel SERIES: the newest version the lab can boot in a series (6.1 = 6.1.0-N;
+# 6.12, 7.2, 7.3 = 6.12.N+debM ...), by Debian version; empty when there is none.
+lab_newest_kernel() {
+    local re
+    if [ "$1" = 6.1 ]; then re='^6\.1\.0-[0-9]+$'; else re="^${1//./\\.}\\.[0-9]+(\\+deb[0-9]+)?\$"; fi
+    lab_list_kernels 2>/dev/null | awk '{ print $1 }' | { grep -E "$re" || true; } | sort -V | tail -n1
+}
+
+# lab_fetch_deb NAME [VERSION]: prints the path of NAME's .deb in the cache, downloading it
+# with the lab's 'apt-get download' when it is not there. With VERSION, exactly that version
+# (pinned: a newer point release in the archive must not change what is built). A cached .deb
+# that dpkg-deb cannot read, or whose size is not the archive's, is evicted and downloaded again.
+lab_fetch_deb() {
+    local name=$1 version=${2:-} deb dl t size spec=$1 want
+    [ -n "$version" ] && spec="$name=$version"
+    lab_apt_ready
+    (
+        lab_lock "deb-$name"
+        deb=$(ls -t "$LAB_CACHE/debs/${name}_${version//:/%3a}"*.deb 2>/dev/null | head -n1)
+        if [ -n "$deb" ]; then
+            # The archive's size is that of the version asked for: checked only when pinned (an
+            # unpinned NAME may have an older version cached, which is still a good .deb).
+            want=
+            [ -n "$version" ] && want=$(lab_deb_size "$spec")
+            if ! timeout 120 dpkg-deb --info "$deb" >/dev/null 2>&1; then
+                lab_say "download: $name: the cached ${deb##*/} is corrupt (dpkg-deb --info fails): evicted"
+                rm -f "$deb"
+            elif [ -n "$want" ] && [ "$(stat -c %s "$deb")" != "$want" ]; then
+                lab_say "download: $name: the cached ${deb##*/} has $(stat -c %s "$deb") bytes, the archive's $want: evicted"
+                rm -f "$deb"
+            else
+                lab_say "download: $name (cached: ${deb##*/})"
+                printf '%s\n' "$deb"
+                exit 0
+            fi
+        fi
+        t=$(lab_now)
+        dl=$(mktemp -d "$LAB_CACHE/debs/.dl.XXXXXX")
+        # apt drops privileges to _apt for downloads; let it write here.
+        chown _apt "$dl" 2>/dev/null || chmod 777 "$dl"
+        if ! (cd "$dl" && timeout 900 apt-get download -q "${LAB_APT[@]}" "$spec") >"$dl.log" 2>&1; then
+            lab_apt_ready --refresh
+            if ! (cd "$dl" && timeout 900 apt-get download -q "${LAB_APT[@]}" "$spec") >"$dl.log" 2>&1; then
+                rm -rf "$dl"
+                lab_die "$LAB_EXIT_PACKAGE" "cannot download Debian package $spec: $(grep -m1 -E '^E:' "$dl.log" || tail -n1 "$dl.log")"
+            fi
+        fi
+        rm -f "$dl.log"
+        deb=$(ls "$dl/${name}_"*.deb 2>/dev/null | head -n1)
+        [ -n "$deb" ] || { rm -rf "$dl"; lab_die "$LAB_EXIT_PACKAGE" "apt-get download $spec produced no .deb"; }
+        timeout 120 dpkg-deb --info "$deb" >/dev/null 2>&1 || { rm -rf "$dl"; lab_die "$LAB_EXIT_PACKAGE" "the downloaded ${deb##*/} is not a readable .deb"; }
+        mv "$deb" "$LAB_CACHE/debs/" && rm -rf "$dl"
+        deb=$LAB_CACHE/debs/${deb##*/}
+        size=$(du -m "$deb" | cut -f1)
+        lab_say "download: $spec (${size} MB in $(lab_since "$t")s)"
+        printf '%s\n' "$deb"
+    )
+}
+
+# lab_deb_size NAME[=VERSION]: the archive's size of that .deb in bytes (empty when unknown).
+lab_deb_size() {
+    timeout 60 apt-cache "${LAB_APT[@]}" show "$1" 2>/dev/null | sed -n 's/^Size: //p' | head -n1
+}
+
+# lab_unpack_deb NAME [VERSION]: prints a directory holding NAME's files (dpkg -x), cached per
+# .deb; unpacked into a temporary directory and renamed into place under the package's lock.
 lab_unpack_deb() {
-    local name=$1 deb dir t
-    deb=$(lab_fetch_deb "$name") || exit $?
+    local name=$1 version=${2:-} deb dir t tmp
+    deb=$(lab_fetch_deb "$name" "$version") || exit $?
     dir=$LAB_CACHE/unpacked/$(basename "$deb" .deb)
     if [ ! -f "$dir/.complete" ]; then
-        t=$(lab_now)
-        rm -rf "$dir" && mkdir -p "$dir"
-        timeout 600 dpkg -x "$deb" "$dir" || lab_die 3 "dpkg -x $deb failed"
-        touch "$dir/.complete"
-        lab_say "unpack: $name in $(lab_since "$t")s"
+        (
+            lab_lock "unpack-$(basename "$deb" .deb)"
+            [ -f "$dir/.complete" ] && exit 0
+            t=$(lab_now)
+            tmp=$(mktemp -d "$LAB_CACHE/unpacked/.tmp.XXXXXX")
+            chmod 755 "$tmp" # mktemp's 0700 would outlive the rename
+            if ! timeout 600 dpkg -x "$deb" "$tmp"; then
+                rm -rf "$tmp"
+                rm -f "$deb"
+                lab_die "$LAB_EXIT_PACKAGE" "dpkg -x $deb failed (the .deb was evicted; run again to download it anew)"
+            fi
+            touch "$tmp/.complete"
+            # An incomplete leftover (a run that was killed) is moved aside, then removed: only
+            # this lock's holder writes here.
+            if [ -e "$dir" ]; then mv "$dir" "$(mktemp -u "$LAB_CACHE/unpacked/.stale.XXXXXX")"; fi
+            mv "$tmp" "$dir"
+            rm -rf "$LAB_CACHE"/unpacked/.stale.* 2>/dev/null || true
+            lab_say "unpack: $name in $(lab_since "$t")s"
+        ) || exit $?
     fi
     printf '%s\n' "$dir"
 }
