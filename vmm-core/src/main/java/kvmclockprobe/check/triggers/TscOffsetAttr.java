@@ -35,24 +35,33 @@ public final class TscOffsetAttr extends BaseTrigger {
     public TriggerEffect apply(TriggerContext ctx) {
         int eventsBefore = ctx.session().events().size();
         long before = Libc.monotonicRawNs();
-        long offset = ctx.onVcpu(0, v -> {
-            long current = GuestTscProbe.readOffset(v);
-            v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, current, "KVM_VCPU_TSC_OFFSET");
-            return current;
-        });
+        // Every vCPU, each with its own offset, as a VMM restoring vCPU state does: writing one
+        // alone leaves the vCPUs' TSCs unmatched and KVM turns the master clock off.
+        long[] offsets = new long[ctx.vcpus()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = ctx.onVcpu(i, v -> {
+                long current = GuestTscProbe.readOffset(v);
+                v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, current, "KVM_VCPU_TSC_OFFSET");
+                return current;
+            });
+        }
+        long offset = offsets[0];
         long after = Libc.monotonicRawNs();
         ctx.session().sampleFor(SAME_VALUE_WAIT);
         boolean resnapshotted = ctx.session().events().subList(eventsBefore, ctx.session().events().size()).stream()
                 .anyMatch(GuestEvent::isVersionChange);
         if (resnapshotted) {
-            return TriggerEffect.of(before, after, "KVM_VCPU_TSC_OFFSET written with its current value " + offset
-                    + " (a same-value write starts a new TSC generation here)");
+            return TriggerEffect.of(before, after, "KVM_VCPU_TSC_OFFSET written with its current value on each of "
+                    + offsets.length + " vCPU(s) (vCPU 0: " + offset + "; a same-value write starts a new TSC generation here)");
         }
         long plusOneBefore = Libc.monotonicRawNs();
-        ctx.onVcpu(0, v -> {
-            v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, offset + 1, "KVM_VCPU_TSC_OFFSET");
-            return null;
-        });
+        for (int i = 0; i < offsets.length; i++) {
+            long plusOne = offsets[i] + 1;
+            ctx.onVcpu(i, v -> {
+                v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, plusOne, "KVM_VCPU_TSC_OFFSET");
+                return null;
+            });
+        }
         return TriggerEffect.of(plusOneBefore, Libc.monotonicRawNs(), "a same-value KVM_VCPU_TSC_OFFSET write (" + offset
                 + ") changed nothing the guest could see within " + SAME_VALUE_WAIT.toMillis()
                 + " ms; wrote offset + 1 cycle instead");
