@@ -264,22 +264,20 @@ public final class Libc {
 
     /** Blocks {@code signal} in the calling thread. */
     public static void blockSignal(int signal) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment set = arena.allocate(SIGSET_BYTES);
-            setSignalBit(set, signal);
-            int rc = (int) PTHREAD_SIGMASK.invokeExact(libc_h.SIG_BLOCK, set, MemorySegment.NULL);
-            if (rc != 0) throw new SyscallException("pthread_sigmask", rc);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        changeSignalMask(libc_h.SIG_BLOCK, signal);
     }
 
     /** Unblocks {@code signal} in the calling thread. */
     public static void unblockSignal(int signal) {
+        changeSignalMask(libc_h.SIG_UNBLOCK, signal);
+    }
+
+    /** {@code pthread_sigmask(how, {signal}, NULL)}. */
+    private static void changeSignalMask(int how, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment set = arena.allocate(SIGSET_BYTES);
             setSignalBit(set, signal);
-            int rc = (int) PTHREAD_SIGMASK.invokeExact(libc_h.SIG_UNBLOCK, set, MemorySegment.NULL);
+            int rc = (int) PTHREAD_SIGMASK.invokeExact(how, set, MemorySegment.NULL);
             if (rc != 0) throw new SyscallException("pthread_sigmask", rc);
         } catch (Throwable t) {
             throw rethrow(t);
