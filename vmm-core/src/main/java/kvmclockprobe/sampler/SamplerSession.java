@@ -79,10 +79,22 @@ public final class SamplerSession implements AutoCloseable {
     }
 
     static SamplerSession launch(Kvm kvm, GuestImage image, int vcpus, Options options, ThreadStarter starter) {
+        return launch(kvm, image, vcpus, options, starter, ram -> { });
+    }
+
+    /** As above, with {@code patch} applied to guest memory before any vCPU runs (tests of misbehaving guests). */
+    static SamplerSession launch(Kvm kvm, GuestImage image, int vcpus, Options options, ThreadStarter starter,
+                                 java.util.function.Consumer<kvmclockprobe.kvm.GuestMemory> patch) {
         if (vcpus < 1 || vcpus > GuestAbi.MAX_VCPUS) {
             throw new IllegalArgumentException("vCPUs must be 1.." + GuestAbi.MAX_VCPUS + ", got " + vcpus);
         }
         Machine m = Machine.boot(kvm, image, vcpus);
+        try {
+            patch.accept(m.ram());
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
         SamplerSession s;
         try {
             s = new SamplerSession(m, options);

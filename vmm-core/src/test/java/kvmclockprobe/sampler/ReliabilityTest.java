@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import kvmclockprobe.clock.LinearFit;
+import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
@@ -155,5 +156,35 @@ class ReliabilityTest {
         Held before = Held.now();
         assertThatThrownBy(() -> Machine.create(closed, GuestImage.HELLO)).isInstanceOf(IllegalStateException.class);
         assertThat(Held.now()).isEqualTo(before);
+    }
+
+    /** Guest code at the entry point instead of the sampler: the faults a VMM must report, not crash on. */
+    static SamplerSession misbehaving(Kvm kvm, byte... code) {
+        return SamplerSession.launch(kvm, GuestImage.SAMPLER, 1, SamplerSession.Options.defaults().withHangLimit(java.time.Duration.ofSeconds(3)),
+                (name, r) -> Thread.ofPlatform().name(name).start(r), ram -> ram.write(GuestAbi.IMAGE_GPA, code));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            // lidt [rip+2] (a zero-limit IDT right after the ud2), ud2: #UD cannot be delivered -> triple fault
+            "triple fault, 0F011D020000000F0B00000000000000000000, KVM_EXIT_SHUTDOWN (triple fault)",
+            // cli; hlt: halted with interrupts off, and no interrupt will ever come
+            "hlt with interrupts off, FAF4, KVM_EXIT_HLT",
+            // jmp . : spins forever, never rings a doorbell
+            "spin, EBFE, hung: no doorbell"})
+    void aMisbehavingGuestIsAClearErrorNamingTheVcpuAndItsRegisters(String what, String hex, String expected, Kvm kvm) {
+        byte[] code = java.util.HexFormat.of().parseHex(hex);
+        Held before = Held.now();
+        long start = System.nanoTime();
+        try (SamplerSession s = misbehaving(kvm, code)) {
+            assertThatThrownBy(() -> s.sampleFor(java.time.Duration.ofSeconds(10)))
+                    .as(what).isInstanceOf(GuestFailure.class)
+                    .hasMessageContaining("vCPU 0").hasMessageContaining(expected).hasMessageContaining("rip=");
+        } catch (GuestFailure | IllegalStateException e) {
+            // start() itself may already have seen the failure: the same checks on that
+            assertThat(e.getMessage()).as(what).contains("vCPU 0").contains(expected).contains("rip=");
+        }
+        System.out.printf(Locale.ROOT, "%s: reported after %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+        assertThat(Held.now()).as("nothing left behind after %s", what).isEqualTo(before);
     }
 }
