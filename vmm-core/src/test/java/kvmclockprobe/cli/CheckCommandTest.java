@@ -191,6 +191,32 @@ class CheckCommandTest {
         }
     }
 
+    /** Two check processes at once on one host: each gets its own VMs and both finish to a verdict. */
+    @RequiresKvm
+    @Test
+    void twoChecksAtOnceBothFinishCorrectly(@TempDir Path dir) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> ps = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ps.add(new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "kvmclockprobe.cli.Main", "check", "--trigger", "tsc-write", "--settle-seconds", "5",
+                    "--json", dir.resolve("check" + i + ".json").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("err" + i).toFile()).start());
+        }
+        for (int i = 0; i < 2; i++) {
+            Process p = ps.get(i);
+            try {
+                assertThat(p.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)).as("check %d finished", i).isTrue();
+                assertThat(p.exitValue()).as("check %d: %s", i, Files.readString(dir.resolve("err" + i))).isZero();
+                JsonNode r = new ObjectMapper().readTree(Files.readString(dir.resolve("check" + i + ".json"))).get("results").get(0);
+                assertThat(r.get("status").asText()).as("check %d: %s", i, r.get("reason").asText()).isEqualTo("pass");
+                assertThat(r.get("resnapshot_match").asBoolean()).isTrue();
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     private static boolean hasThread(long pid, String name) {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             return tasks.anyMatch(t -> {
