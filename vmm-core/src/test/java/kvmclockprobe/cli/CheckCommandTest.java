@@ -199,7 +199,7 @@ class CheckCommandTest {
         List<Process> ps = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             ps.add(new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "kvmclockprobe.cli.Main", "check", "--trigger", "tsc-write", "--settle-seconds", "5",
+                    "kvmclockprobe.cli.Main", "check", "--trigger", "tsc-write",
                     "--json", dir.resolve("check" + i + ".json").toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("err" + i).toFile()).start());
         }
@@ -207,10 +207,17 @@ class CheckCommandTest {
             Process p = ps.get(i);
             try {
                 assertThat(p.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)).as("check %d finished", i).isTrue();
-                assertThat(p.exitValue()).as("check %d: %s", i, Files.readString(dir.resolve("err" + i))).isZero();
                 JsonNode r = new ObjectMapper().readTree(Files.readString(dir.resolve("check" + i + ".json"))).get("results").get(0);
-                assertThat(r.get("status").asText()).as("check %d: %s", i, r.get("reason").asText()).isEqualTo("pass");
-                assertThat(r.get("resnapshot_match").asBoolean()).isTrue();
+                String status = r.get("status").asText();
+                // a pass, or (about one boot in a hundred, |B-A| under ~0.7 ns/s) an inconclusive skip that says so
+                if (status.equals("skip")) {
+                    assertThat(r.get("reason").asText()).startsWith("inconclusive");
+                    assertThat(p.exitValue()).isEqualTo(ExitCodes.SKIP);
+                } else {
+                    assertThat(status).as("check %d: %s", i, r.get("reason").asText()).isEqualTo("pass");
+                    assertThat(r.get("resnapshot_match").asBoolean()).isTrue();
+                    assertThat(p.exitValue()).as("check %d: %s", i, Files.readString(dir.resolve("err" + i))).isZero();
+                }
             } finally {
                 p.destroyForcibly();
             }
