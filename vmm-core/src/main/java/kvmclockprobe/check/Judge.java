@@ -84,6 +84,10 @@ public final class Judge {
                             predicted, tolerance, match ? "it is one" : "it does not match"), cite), predicted, tolerance, match);
         }
         if (predicted == null) return inconclusive(m, null, null, null, "no jump, but " + m.drift().why());
+        if (m.drift().fitContradictsArithmetic()) {
+            return inconclusive(m, predicted, tolerance, match, "no jump, but whether a re-snapshot would have shown is unknown: "
+                    + m.drift().why());
+        }
         if (!visible(predicted, tolerance, marginNs)) {
             return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
                     "no jump, but a re-snapshot would move the clock only %d ns here (± %d ns; drift %+.2f ns/s × %.1f s since the snapshot), "
@@ -100,6 +104,12 @@ public final class Judge {
             return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
                     "jumped %d ns; a re-snapshot would move the clock only %d ± %d ns here, too little to tell from none: settle longer",
                     m.observedJumpNs(), predicted, tolerance));
+        }
+        if (m.drift().fitContradictsArithmetic()) {
+            return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
+                    "jumped %d ns; the fit's prediction %d ± %d ns rests on a drift the kernel's arithmetic for this tsc "
+                            + "clocksource contradicts (%s): the measurement is unreliable here (a loaded host?)",
+                    m.observedJumpNs(), predicted, tolerance, m.drift().why()));
         }
         if (match) {
             return new Verdict(Status.PASS, String.format(Locale.ROOT, "re-snapshot: jumped %d ns, predicted %d ns (within %d ns, %s drift)",

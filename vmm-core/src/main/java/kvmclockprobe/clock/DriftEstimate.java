@@ -70,4 +70,13 @@ public record DriftEstimate(Source source, double bMinusANsPerSec, double errNsP
     public boolean usable() {
         return source != Source.NONE;
     }
+
+    /**
+     * The fit is used although the kernel's arithmetic for a {@code tsc} clocksource says
+     * otherwise: one of the two is wrong, and on such a host it is the measurement (a loaded
+     * host, QEMU TCG with two probes at once). A verdict must not rest on it.
+     */
+    public boolean fitContradictsArithmetic() {
+        return source == Source.FIT && analytic != null && analytic.tscClocksource();
+    }
 }

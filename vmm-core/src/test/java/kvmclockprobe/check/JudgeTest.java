@@ -152,6 +152,28 @@ class JudgeTest {
         assertThat(judge(Expectation.RESNAPSHOT, m.observedNs(-481)).status()).isEqualTo(Status.FAIL);
     }
 
+    /** The lab with two probes at once: fit -3019 ± 1717 ns against an observed +112, the arithmetic unconfirmed. */
+    @Test
+    void aFitThatContradictsTheArithmeticForATscClocksourceIsNeverAVerdict() {
+        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
+                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
+        kvmclockprobe.clock.DriftEstimate contradicted = new kvmclockprobe.clock.DriftEstimate(
+                kvmclockprobe.clock.DriftEstimate.Source.FIT, 300, 57, arithmetic, null, "the arithmetic is NOT confirmed (synthetic)");
+        SyntheticMeasurement m = measured().drift(contradicted).sinceSnapshotNs(10_000_000_000L);
+        Verdict resnapshot = judge(Expectation.RESNAPSHOT, m.observedNs(112));
+        assertThat(resnapshot.status()).isEqualTo(Status.SKIP);
+        assertThat(resnapshot.reason()).startsWith("inconclusive").contains("contradicts");
+        assertThat(judge(Expectation.NO_JUMP, m.observedNs(0)).status()).isEqualTo(Status.SKIP);
+        // a jump on a no-jump trigger needs no prediction: still a fail
+        assertThat(judge(Expectation.NO_JUMP, m.observedNs(-330)).status()).isEqualTo(Status.FAIL);
+        // where the arithmetic does not apply (another clocksource), the fit alone decides
+        kvmclockprobe.clock.DriftEstimate otherClock = new kvmclockprobe.clock.DriftEstimate(kvmclockprobe.clock.DriftEstimate.Source.FIT,
+                300, 2, kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "hpet",
+                        new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1)), null, "hpet (synthetic)");
+        assertThat(judge(Expectation.RESNAPSHOT, measured().drift(otherClock).sinceSnapshotNs(10_000_000_000L).observedNs(112)).status())
+                .isEqualTo(Status.FAIL);
+    }
+
     @Test
     void aMismatchWhileTheMasterClockStayedOffIsInconclusive() {
         assertThat(judge(Expectation.RESNAPSHOT, predicting(-300).observedNs(-50).masterClock(true, true, false)).status())
