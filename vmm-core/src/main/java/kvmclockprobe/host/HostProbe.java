@@ -110,25 +110,15 @@ public final class HostProbe {
         }
     }
 
-    private static VcpuExit bounded(Vcpu vcpu, RunWatchdog watchdog) {
-        VcpuExit exit = vcpu.run();
-        if (exit instanceof VcpuExit.Interrupted && watchdog.fired()) {
-            throw new GuestFailure("hello guest: no exit within " + HELLO_EXIT_LIMIT.toSeconds() + " s on vCPU " + vcpu.id()
-                    + "; " + Machine.describeRegisters(vcpu));
-        }
-        watchdog.progress();
-        return exit;
-    }
-
     private static void runHelloToHlt(Vcpu vcpu, RunWatchdog watchdog) {
-        VcpuExit first = bounded(vcpu, watchdog);
+        VcpuExit first = Machine.runWatched(vcpu, watchdog, "hello guest");
         if (!(first instanceof VcpuExit.Io io && io.out() && io.port() == GuestAbi.PORT_DOORBELL
                 && io.value() == Integer.toUnsignedLong(GuestAbi.DOORBELL_HELLO_VALUE))) {
             throw new GuestFailure("hello guest: expected OUT 0x" + Integer.toHexString(GuestAbi.DOORBELL_HELLO_VALUE)
                     + " to port 0x" + Integer.toHexString(GuestAbi.PORT_DOORBELL) + ", got " + first
                     + "; " + Machine.describeRegisters(vcpu));
         }
-        VcpuExit second = bounded(vcpu, watchdog);
+        VcpuExit second = Machine.runWatched(vcpu, watchdog, "hello guest");
         if (!(second instanceof VcpuExit.Hlt)) {
             throw new GuestFailure("hello guest: expected HLT, got " + second + "; " + Machine.describeRegisters(vcpu));
         }

@@ -32,6 +32,11 @@ public final class RunWatchdog implements AutoCloseable {
         exits++;
     }
 
+    /** How long the watched vCPU may go without an exit. */
+    public Duration limit() {
+        return Duration.ofNanos(limitNs);
+    }
+
     /** Whether the limit passed without an exit and the vCPU was kicked. */
     public boolean fired() {
         return fired;

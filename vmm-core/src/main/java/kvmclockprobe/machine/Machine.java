@@ -10,7 +10,9 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.GuestMemory;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.RunWatchdog;
 import kvmclockprobe.kvm.Vcpu;
+import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.kvm.Vm;
 import kvmclockprobe.x86.Cpuid;
 import kvmclockprobe.x86.Gdt;
@@ -122,6 +124,21 @@ public final class Machine implements AutoCloseable {
     /** The CPUID the vCPUs were given (a {@code kvm_cpuid2}). */
     public MemorySegment cpuid() {
         return cpuid;
+    }
+
+    /**
+     * One {@code KVM_RUN} of {@code vcpu} on the calling thread under {@code watchdog}: the exit,
+     * counted as progress, or a {@link GuestFailure} naming {@code guest}, the vCPU and its
+     * registers when no exit came within the watchdog's limit.
+     */
+    public static VcpuExit runWatched(Vcpu vcpu, RunWatchdog watchdog, String guest) {
+        VcpuExit exit = vcpu.run();
+        if (exit instanceof VcpuExit.Interrupted && watchdog.fired()) {
+            throw new GuestFailure(guest + ": no exit within " + watchdog.limit().toSeconds() + " s on vCPU " + vcpu.id()
+                    + "; " + describeRegisters(vcpu));
+        }
+        watchdog.progress();
+        return exit;
     }
 
     /** A one-line register dump of {@code vcpu} for error reports (RIP, RSP, RFLAGS, CR0/CR3/CR4). */

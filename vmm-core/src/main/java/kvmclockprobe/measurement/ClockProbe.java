@@ -108,20 +108,23 @@ public final class ClockProbe implements AutoCloseable {
                 : ": KVM's master clock needs the tsc clocksource") + ")";
     }
 
-    /** The drift from the kernel's arithmetic for this VM, or null (then {@link #analyticUnavailable()} says why). */
-    public AnalyticDrift analytic() {
+    /**
+     * The drift from the kernel's arithmetic for this VM, with the pvclock parameters of
+     * {@code now}; null when {@link #analyticUnavailable()} says why.
+     */
+    private AnalyticDrift analytic(ClockReading now) {
         if (analyticUnavailable() != null) return null;
-        return AnalyticDrift.of(tsc.vcpuTscKhz(), clocksource, reader.read().params());
+        return AnalyticDrift.of(tsc.vcpuTscKhz(), clocksource, now.params());
     }
 
-    public String analyticUnavailable() {
+    private String analyticUnavailable() {
         if (tsc.vcpuTscKhz() <= 0) return "KVM_GET_TSC_KHZ gave no TSC rate";
         return null;
     }
 
     /** Measures the drift for {@code duration}: the fit, and the estimate it confirms or replaces. */
     public DriftEstimate driftFor(Duration duration, Consumer<Double> progressSeconds) {
-        AnalyticDrift analytic = analytic();
+        AnalyticDrift analytic = analytic(reader.read());
         DriftMeter meter = new DriftMeter();
         long start = System.nanoTime();
         meter.collect(reader, duration, READ_PERIOD, r -> {
@@ -146,9 +149,10 @@ public final class ClockProbe implements AutoCloseable {
      */
     public Measurement measure(SettlePolicy policy, Duration after, Supplier<TriggerEffect> action, Consumer<Double> progress) {
         List<String> diagnostics = new ArrayList<>();
-        AnalyticDrift analytic = analytic();
+        ClockReading now = reader.read();
+        AnalyticDrift analytic = analytic(now);
         SettlePolicy.Choice settle = policy.choose(analytic == null ? Double.NaN : analytic.bMinusANsPerSec(),
-                reader.read().sinceSnapshotNs());
+                now.sinceSnapshotNs());
         diagnostics.add("settle " + settle.why());
 
         DriftMeter settleMeter = new DriftMeter();
