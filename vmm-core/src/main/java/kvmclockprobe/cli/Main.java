@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code kvmclock-probe}: catch the KVM clock jumping. */
 @Command(name = "kvmclock-probe", mixinStandardHelpOptions = true, version = "kvmclock-probe 0.1.0",
         description = "A small KVM VMM that measures the KVM clock and catches it jumping.",
-        subcommands = {CheckCommand.class, CapsCommand.class, DriftCommand.class, BenchCommand.class},
+        subcommands = {CheckCommand.class, RestoreCommand.class, CapsCommand.class, DriftCommand.class, BenchCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE)
 public final class Main implements Runnable {
 

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 
 import kvmclockprobe.bindings.kvm_device_attr;
 import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.bindings.pvclock_vcpu_time_info;
 import kvmclockprobe.bindings.kvm_msr_entry;
 import kvmclockprobe.bindings.kvm_msrs;
 import kvmclockprobe.bindings.kvm_regs;
@@ -253,6 +254,31 @@ public final class Vcpu implements AutoCloseable {
     /** {@code KVM_KVMCLOCK_CTRL}: tells the guest (via {@code PVCLOCK_GUEST_STOPPED}) it was paused. */
     public void kvmclockCtrl() {
         Libc.ioctl(fd.get(), kvm_h.KVM_KVMCLOCK_CTRL, 0L, "KVM_KVMCLOCK_CTRL");
+    }
+
+    /**
+     * {@code KVM_GET_CLOCK_GUEST}, {@code _IOR(KVMIO, 0xd7, struct pvclock_vcpu_time_info)}: proposed
+     * by the unmerged "Cleaning up the KVM clock mess" series (v6, July 2026), in no released
+     * kernel or header, so its number is computed here from the series' definition. No capability
+     * announces it: a kernel without it answers ENOTTY.
+     */
+    public static final long KVM_GET_CLOCK_GUEST = ioctlNumber(2, 0xd7, pvclock_vcpu_time_info.sizeof());
+    /** {@code KVM_SET_CLOCK_GUEST}, {@code _IOW(KVMIO, 0xd6, struct pvclock_vcpu_time_info)}; see {@link #KVM_GET_CLOCK_GUEST}. */
+    public static final long KVM_SET_CLOCK_GUEST = ioctlNumber(1, 0xd6, pvclock_vcpu_time_info.sizeof());
+
+    /** The kernel's {@code _IOC(dir, KVMIO, nr, size)} for x86: dir 1 = write, 2 = read. */
+    static long ioctlNumber(int dir, int nr, long size) {
+        return ((long) dir << 30) | (size << 16) | (0xAEL << 8) | nr;
+    }
+
+    /** {@code KVM_GET_CLOCK_GUEST} into {@code pvti} (a {@code pvclock_vcpu_time_info}). */
+    public void getClockGuest(MemorySegment pvti) {
+        Libc.ioctl(fd.get(), KVM_GET_CLOCK_GUEST, pvti, "KVM_GET_CLOCK_GUEST");
+    }
+
+    /** {@code KVM_SET_CLOCK_GUEST} from {@code pvti}. */
+    public void setClockGuest(MemorySegment pvti) {
+        Libc.ioctl(fd.get(), KVM_SET_CLOCK_GUEST, pvti, "KVM_SET_CLOCK_GUEST");
     }
 
     /** {@code KVM_HAS_DEVICE_ATTR} on this vCPU. */

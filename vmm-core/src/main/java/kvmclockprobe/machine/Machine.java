@@ -154,8 +154,13 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
+    /** Closes the VM and frees its memory; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             vm.close();
         } finally {

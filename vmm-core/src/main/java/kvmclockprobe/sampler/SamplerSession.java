@@ -102,20 +102,113 @@ public final class SamplerSession implements AutoCloseable {
             m.close();
             throw e;
         }
+        s.startAll(starter);
+        return s;
+    }
+
+    /** Starts a runner per vCPU and the watchdog; on failure stops those started and closes the machine. */
+    private void startAll(ThreadStarter threadStarter) {
         try {
-            s.starter = starter;
-            for (Vcpu v : m.vcpus()) s.startRunner(v);
-            s.watchdog.start();
+            this.starter = threadStarter;
+            for (Vcpu v : machine.vcpus()) startRunner(v);
+            watchdog.start();
         } catch (RuntimeException | Error e) {
             // The runners already started are stopped and joined, and the machine closed.
             try {
-                s.close();
+                close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs the sampler guest again on {@code machine}, where it was paused ({@link #pause}) or
+     * restored into a fresh VM: its vCPUs continue from their registers, with no READY. The
+     * session owns the machine from here on, and closes it when it fails to start.
+     */
+    public static SamplerSession resume(Machine machine, Options options) {
+        SamplerSession s;
+        try {
+            s = new SamplerSession(machine, options);
+        } catch (RuntimeException e) {
+            machine.close();
+            throw e;
+        }
+        s.startAll((name, r) -> Thread.ofPlatform().name(name).start(r));
         return s;
+    }
+
+    /**
+     * The guest paused: every vCPU out of {@code KVM_RUN} at an instruction boundary, its last
+     * port I/O completed (the final {@code KVM_RUN} ran with {@code immediate_exit}, which KVM
+     * documents as what makes the state consistent for a save), and its thread ended.
+     *
+     * @param machine      the VM, now the caller's to save, resume or close
+     * @param stoppedRawNs CLOCK_MONOTONIC_RAW when the last vCPU had left the guest
+     * @param events       every event the guest recorded before the pause
+     */
+    public record Paused(Machine machine, long stoppedRawNs, List<GuestEvent> events) {}
+
+    /**
+     * Pauses the guest as a VMM does before a save: kicks every vCPU out of the guest and ends
+     * its thread, waiting at most {@code timeout}. The machine passes to the caller; this session
+     * is finished (closing it leaves the machine open). Throws a vCPU's failure if it had one.
+     */
+    public Paused pause(Duration timeout) {
+        checkHealthy();
+        for (VcpuRunner r : runners) r.forceStop();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (VcpuRunner r : runners) {
+            try {
+                if (!r.awaitFinished(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+                    throw new GuestFailure("vCPU " + r.index() + " did not leave the guest within " + timeout + " of the pause");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GuestFailure("interrupted while pausing the guest");
+            }
+            if (r.failure() != null) throw r.failure();
+            if (r.guestDone()) throw new GuestFailure("vCPU " + r.index() + " finished before the pause");
+        }
+        closing = true;
+        watchdog.interrupt();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) throw new GuestFailure(t.getName() + " did not end within " + timeout + " of the pause");
+        }
+        long stopped = 0;
+        for (VcpuRunner r : runners) stopped = Math.max(stopped, r.stoppedRawNs());
+        detached = true;
+        return new Paused(machine, stopped, events());
+    }
+
+    /** Set by {@link #pause}: the machine is no longer this session's to close. */
+    private volatile boolean detached;
+
+    /**
+     * CLOCK_MONOTONIC_RAW just before vCPU {@code index} first entered the guest in this session,
+     * waiting at most {@code timeout} for it.
+     */
+    public long firstEntryRawNs(int index, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        VcpuRunner r = runners.get(index);
+        while (r.firstEntryRawNs() == 0) {
+            checkHealthy();
+            if (System.nanoTime() > deadline) throw new GuestFailure("vCPU " + index + " did not enter the guest within " + timeout);
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return r.firstEntryRawNs();
+    }
+
+    /** vCPU {@code index}'s block as the guest last wrote it (read it while that vCPU is out of the guest, or paused). */
+    public VcpuStatus status(int index) {
+        return runners.get(index).block().status();
     }
 
     /** How runner threads are started (a platform thread each; tests inject failures). */
@@ -278,6 +371,6 @@ public final class SamplerSession implements AutoCloseable {
             throw new IllegalStateException(String.join(", ", stuck) + " did not stop within 5 s of a kick; "
                     + "its VM is left open rather than unmapped under it");
         }
-        machine.close();
+        if (!detached) machine.close();
     }
 }

@@ -15,6 +15,7 @@ import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sys.Libc;
 
 /**
  * Runs one vCPU of the sampler guest on its own platform thread: enters the guest, answers its
@@ -39,6 +40,10 @@ final class VcpuRunner implements Runnable {
     private volatile boolean forceStop;
     private volatile boolean done;
     private volatile RuntimeException failure;
+    /** CLOCK_MONOTONIC_RAW just before the first {@code KVM_RUN}; 0 until then. */
+    private volatile long firstEntryRawNs;
+    /** CLOCK_MONOTONIC_RAW just after the {@code KVM_RUN} that a {@link #forceStop()} ended; 0 until then. */
+    private volatile long stoppedRawNs;
 
     VcpuRunner(Vcpu vcpu, VcpuBlock block, Consumer<GuestEvent> events) {
         this.vcpu = vcpu;
@@ -70,6 +75,7 @@ final class VcpuRunner implements Runnable {
         while (true) {
             runActions();
             enteredNanos = System.nanoTime();
+            if (firstEntryRawNs == 0) firstEntryRawNs = Libc.monotonicRawNs();
             inGuest = true;
             VcpuExit exit = vcpu.run();
             inGuest = false;
@@ -89,7 +95,10 @@ final class VcpuRunner implements Runnable {
                         throw new GuestFailure(String.format("vCPU %d hung: no doorbell for %.1f s; %s",
                                 index(), hungAfterNs / 1e9, Machine.describeRegisters(vcpu)));
                     }
-                    if (forceStop) return;
+                    if (forceStop) {
+                        stoppedRawNs = Libc.monotonicRawNs();
+                        return;
+                    }
                 }
                 default -> throw new GuestFailure("vCPU " + index() + ": unexpected exit " + describe(exit)
                         + "; " + Machine.describeRegisters(vcpu));
@@ -163,6 +172,14 @@ final class VcpuRunner implements Runnable {
     void forceStop() {
         forceStop = true;
         vcpu.kick();
+    }
+
+    long firstEntryRawNs() {
+        return firstEntryRawNs;
+    }
+
+    long stoppedRawNs() {
+        return stoppedRawNs;
     }
 
     boolean awaitReady(long timeoutMs) throws InterruptedException {

@@ -1,0 +1,81 @@
+package kvmclockprobe.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import kvmclockprobe.check.Status;
+import kvmclockprobe.restore.RestoreMeasurement;
+import kvmclockprobe.restore.RestoreReport;
+import kvmclockprobe.restore.RestoreResult;
+
+/**
+ * The {@code restore --json} document, in {@code check}'s style: every key always present, JSON
+ * {@code null} where nothing was measured, units in the key names.
+ */
+public final class RestoreJson {
+    private RestoreJson() {}
+
+    public static ObjectNode toJson(RestoreReport r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("host", HostFactsJson.toJson(r.host()));
+        o.put("pause_ms", r.settings().pause().toMillis());
+        o.put("after_ms", r.settings().after().toMillis());
+        o.put("vcpus", r.settings().vcpus());
+        o.put("incomplete", r.results().size() < r.planned());
+        o.put("planned", r.planned());
+        ArrayNode results = o.putArray("results");
+        for (RestoreResult t : r.results()) results.add(result(t));
+        ObjectNode summary = o.putObject("summary");
+        for (Status s : Status.values()) summary.put(s.label(), r.count(s));
+        summary.put("xfail", r.expectedFailures());
+        o.put("exit_code", r.exitCode());
+        return o;
+    }
+
+    static ObjectNode result(RestoreResult t) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("recipe", t.recipe().name());
+        o.put("vmm", t.recipe().vmm());
+        o.put("source", t.recipe().source());
+        o.put("status", t.status().label());
+        o.put("reason", t.reason());
+        o.put("known_bad", t.recipe().knownBad());
+        o.put("expected_failure", t.expectedFailure());
+        o.put("intent", t.recipe().intent().label());
+        o.put("expects_guest_stopped", t.recipe().expectsGuestStopped());
+        RestoreMeasurement m = t instanceof RestoreResult.Measured x ? x.measurement() : null;
+        Long bound = t instanceof RestoreResult.Measured x ? x.verdict().boundNs() : null;
+        o.put("error_at_resume_ns", m == null ? null : m.errorAtResumeNs());
+        o.put("predicted_error_ns", m == null ? null : m.predictedErrorNs());
+        o.put("bound_ns", bound);
+        o.put("guest_step_ns", m == null ? null : m.guestStepNs());
+        o.put("predicted_step_ns", m == null ? null : m.predictedStepNs());
+        o.put("intended_step_ns", m == null ? null : m.intendedStepNs());
+        o.put("host_gap_ns", m == null ? null : m.hostGapNs());
+        o.put("last_before_ns", m == null ? null : m.lastBeforeNs());
+        o.put("first_after_ns", m == null ? null : m.firstAfterNs());
+        o.put("stop_latency_ns", m == null ? null : m.stopLatencyNs());
+        o.put("resume_latency_ns", m == null ? null : m.resumeLatencyNs());
+        o.put("realtime_slew_ns", m == null ? null : m.realtimeSlewNs());
+        o.put("quantum_ns", m == null ? null : m.quantumNs());
+        o.put("tolerance_ns", m == null ? null : m.toleranceNs());
+        o.put("stop_slack_ns", m == null ? null : m.stopSlackNs());
+        o.put("tsc_step_cycles", m == null ? null : m.tscStepCycles());
+        o.put("tsc_step_ns", m == null ? null : m.tscStepNs());
+        o.put("guest_stopped", m == null ? null : m.guestStopped());
+        o.put("master_clock_at_save", m == null ? null : m.masterClockAtSave());
+        o.put("master_clock_after", m == null ? null : m.masterClockAfter());
+        o.put("samples_before", m == null ? null : m.samplesBefore());
+        o.put("samples_after", m == null ? null : m.samplesAfter());
+        ArrayNode later = o.putArray("later_jumps_ns");
+        if (m != null) m.laterJumpsNs().forEach(later::add);
+        ArrayNode predictedLater = o.putArray("predicted_later_jumps_ns");
+        if (m != null) m.predictedLaterJumpsNs().forEach(predictedLater::add);
+        ArrayNode steps = o.putArray("steps");
+        if (m != null) m.steps().forEach(steps::add);
+        ArrayNode diagnostics = o.putArray("diagnostics");
+        RestoreTap.diagnostics(t).forEach(diagnostics::add);
+        return o;
+    }
+}

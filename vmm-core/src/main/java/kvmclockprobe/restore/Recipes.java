@@ -1,0 +1,34 @@
+package kvmclockprobe.restore;
+
+import java.util.List;
+import java.util.Optional;
+
+import kvmclockprobe.restore.recipes.CloudHypervisorRestore;
+import kvmclockprobe.restore.recipes.ExactClockGuest;
+import kvmclockprobe.restore.recipes.FirecrackerSnapshot;
+import kvmclockprobe.restore.recipes.OpenvmmRestore;
+import kvmclockprobe.restore.recipes.QemuMigrate;
+import kvmclockprobe.restore.recipes.QemuStopCont;
+
+/** Every restore recipe, in the order {@code restore} runs them. */
+public final class Recipes {
+    private Recipes() {}
+
+    public static final List<Recipe> ALL = List.of(
+            new QemuStopCont(),
+            new QemuMigrate(),
+            new FirecrackerSnapshot(true),
+            new FirecrackerSnapshot(false),
+            new CloudHypervisorRestore(false),
+            new CloudHypervisorRestore(true),
+            new OpenvmmRestore(),
+            new ExactClockGuest());
+
+    public static List<String> names() {
+        return ALL.stream().map(Recipe::name).toList();
+    }
+
+    public static Optional<Recipe> byName(String name) {
+        return ALL.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,240 @@
+package kvmclockprobe.restore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import kvmclockprobe.kvm.ClockData;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.Vcpu;
+import kvmclockprobe.machine.GuestFailure;
+import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sampler.SamplerSession;
+import kvmclockprobe.sampler.VcpuStatus;
+import kvmclockprobe.snapshot.Snapshot;
+import kvmclockprobe.sys.Libc;
+import kvmclockprobe.sys.SyscallException;
+
+/**
+ * The steps a {@link Recipe} is made of, each timed on the host ({@code CLOCK_MONOTONIC_RAW},
+ * and {@code CLOCK_REALTIME} where the kernel uses it), so that the harness can say what the
+ * sequence did to the guest clock: pause, save, downtime, restore, set the clock, resume. Owns
+ * every machine it hands out until a session takes it over; {@link #close()} frees the rest.
+ */
+public final class RestoreContext implements AutoCloseable {
+    /** How long a pause or a first entry may take before it is a guest failure. */
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One {@code KVM_SET_CLOCK} as issued. */
+    public record SetClockStep(long clockNs, int flags, long realtimeNs, long rawBeforeNs, long rawAfterNs, long realNs,
+                               boolean guestRunning, ClockData before) {}
+
+    private final Kvm kvm;
+    private final SamplerSession source;
+    private final Duration pause;
+    private final SamplerSession.Options options;
+    private final List<Machine> owned = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> ctrl = new ArrayList<>();
+    private final List<SetClockStep> sets = new ArrayList<>();
+
+    private VcpuStatus lastBefore;
+    private long stoppedRawNs;
+    private ClockData atStop;
+    private ClockData captured;
+    private long capturedRawNs;
+    private long capturedRealNs;
+    private ClockData atResume;
+    private long atResumeRawNs;
+    private long firstEntryRawNs;
+    private SamplerSession target;
+
+    RestoreContext(Kvm kvm, SamplerSession source, Duration pause, SamplerSession.Options options) {
+        this.kvm = kvm;
+        this.source = source;
+        this.pause = pause;
+        this.options = options;
+    }
+
+    public Kvm kvm() {
+        return kvm;
+    }
+
+    /** The pause as the VMM would see it: vCPUs out of the guest and their threads ended. */
+    public Machine pause() {
+        SamplerSession.Paused p = source.pause(STEP_TIMEOUT);
+        owned.add(p.machine());
+        stoppedRawNs = p.stoppedRawNs();
+        lastBefore = source.status(0);
+        atStop = p.machine().vm().getClock();
+        return p.machine();
+    }
+
+    /** {@code KVM_GET_CLOCK}, as the VMM's save does; the first one is the capture the error is measured against. */
+    public ClockData getClock(Machine m) {
+        long raw = Libc.monotonicRawNs();
+        long real = Libc.realtimeNs();
+        ClockData c = m.vm().getClock();
+        if (captured == null) {
+            captured = c;
+            capturedRawNs = raw;
+            capturedRealNs = real;
+        }
+        return c;
+    }
+
+    /** Steps 1 and 2 of a save: RAM and every vCPU (see {@link Snapshot}). */
+    public Snapshot.GuestState saveGuest(Machine m) {
+        return Snapshot.saveGuest(m);
+    }
+
+    /** Closes a machine the sequence is done with (the source of a snapshot or migration). */
+    public void discard(Machine m) {
+        m.close();
+    }
+
+    /** The downtime: the guest stays paused this long. */
+    public void downtime() {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestFailure("interrupted during the downtime");
+        }
+    }
+
+    /** Step 1 of a restore on its own: a fresh VM with {@code vcpus} vCPUs at their boot state (for sequences that set the clock in between). */
+    public Machine createMachine(int vcpus) {
+        Machine m = Snapshot.createMachine(kvm, vcpus);
+        owned.add(m);
+        return m;
+    }
+
+    /** Steps 1 to 3 of a restore: a fresh VM holding {@code state}, not yet run. */
+    public Machine restoreGuest(Snapshot.GuestState state) {
+        Machine m = Snapshot.restoreGuest(kvm, state);
+        owned.add(m);
+        return m;
+    }
+
+    /**
+     * {@code KVM_SET_CLOCK}. When the guest is running, the clock is read just before, so the jump
+     * the guest will see can be predicted.
+     */
+    public void setClock(Machine m, long clockNs, int flags, long realtimeNs) {
+        boolean running = target != null && target.machine() == m;
+        ClockData before = running ? m.vm().getClock() : null;
+        long real = Libc.realtimeNs();
+        long raw = Libc.monotonicRawNs();
+        m.vm().setClock(clockNs, flags, realtimeNs);
+        sets.add(new SetClockStep(clockNs, flags, realtimeNs, raw, Libc.monotonicRawNs(), real, running, before));
+    }
+
+    /**
+     * {@code KVM_KVMCLOCK_CTRL} on every vCPU: the guest will see {@code PVCLOCK_GUEST_STOPPED}.
+     * KVM refuses it with EINVAL when the vCPU's pvclock is not enabled; that is recorded, as
+     * QEMU and Firecracker ignore it.
+     */
+    public void kvmclockCtrl(Machine m) {
+        for (Vcpu v : m.vcpus()) {
+            try {
+                v.kvmclockCtrl();
+                ctrl.add("KVM_KVMCLOCK_CTRL on vCPU " + v.id() + ": ok");
+            } catch (SyscallException e) {
+                ctrl.add("KVM_KVMCLOCK_CTRL on vCPU " + v.id() + ": " + e.errnoName());
+            }
+        }
+    }
+
+    /** Starts the vCPUs of {@code m} again; the returned session owns {@code m}. */
+    public SamplerSession resume(Machine m) {
+        atResumeRawNs = Libc.monotonicRawNs();
+        atResume = m.vm().getClock();
+        owned.remove(m);
+        target = SamplerSession.resume(m, options);
+        firstEntryRawNs = target.firstEntryRawNs(0, STEP_TIMEOUT);
+        return target;
+    }
+
+    /** Lets the resumed guest run for {@code d} (a VMM doing its late steps meanwhile). */
+    public void runFor(Duration d) {
+        if (target == null) throw new IllegalStateException("nothing resumed");
+        target.sampleFor(d);
+    }
+
+    /** A line for the report, saying what the sequence did beyond its steps. */
+    public void note(String line) {
+        notes.add(line);
+    }
+
+    SamplerSession target() {
+        return target;
+    }
+
+    Duration pauseDuration() {
+        return pause;
+    }
+
+    VcpuStatus lastBefore() {
+        return lastBefore;
+    }
+
+    long stoppedRawNs() {
+        return stoppedRawNs;
+    }
+
+    ClockData atStop() {
+        return atStop;
+    }
+
+    ClockData captured() {
+        return captured;
+    }
+
+    long capturedRawNs() {
+        return capturedRawNs;
+    }
+
+    long capturedRealNs() {
+        return capturedRealNs;
+    }
+
+    ClockData atResume() {
+        return atResume;
+    }
+
+    long atResumeRawNs() {
+        return atResumeRawNs;
+    }
+
+    long firstEntryRawNs() {
+        return firstEntryRawNs;
+    }
+
+    List<SetClockStep> sets() {
+        return List.copyOf(sets);
+    }
+
+    List<String> ctrl() {
+        return List.copyOf(ctrl);
+    }
+
+    List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    /** Closes every machine no session took over. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Machine m : owned) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        owned.clear();
+        if (first != null) throw first;
+    }
+}

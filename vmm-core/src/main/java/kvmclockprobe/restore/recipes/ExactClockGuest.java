@@ -1,0 +1,68 @@
+package kvmclockprobe.restore.recipes;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import kvmclockprobe.bindings.libc_h;
+import kvmclockprobe.bindings.pvclock_vcpu_time_info;
+import kvmclockprobe.machine.Machine;
+import kvmclockprobe.restore.Intent;
+import kvmclockprobe.restore.Recipe;
+import kvmclockprobe.restore.RecipeUnsupported;
+import kvmclockprobe.restore.RestoreContext;
+import kvmclockprobe.sampler.SamplerSession;
+import kvmclockprobe.snapshot.Snapshot;
+import kvmclockprobe.sys.SyscallException;
+
+/**
+ * The exact migration API proposed by the unmerged "Cleaning up the KVM clock mess" series (v6,
+ * 2026-07-03, patch 05/36 "KVM: x86: Add KVM_[GS]ET_CLOCK_GUEST for accurate KVM clock
+ * migration"): save the guest's own pvclock parameters with {@code KVM_GET_CLOCK_GUEST} on a
+ * vCPU, restore the TSC, and make KVM reproduce those parameters with
+ * {@code KVM_SET_CLOCK_GUEST}, so that the guest clock is the same function of its TSC as before.
+ * No capability announces it; the series documents falling back to {@code KVM_SET_CLOCK} on
+ * EINVAL (no master clock). This recipe skips, naming what is missing, on a kernel without it:
+ * every released kernel so far.
+ */
+public final class ExactClockGuest implements Recipe {
+    public String name() {
+        return "exact-clock-guest";
+    }
+
+    public String vmm() {
+        return "proposed KVM API";
+    }
+
+    public Intent intent() {
+        return Intent.FROZEN;
+    }
+
+    public String source() {
+        return "linux (unmerged) Cleaning up the KVM clock mess v6 05/36: kvm_vcpu_ioctl_get_clock_guest, kvm_vcpu_ioctl_set_clock_guest";
+    }
+
+    public SamplerSession run(RestoreContext ctx) {
+        Machine source = ctx.pause();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pvti = pvclock_vcpu_time_info.allocate(arena);
+            try {
+                source.vcpus().get(0).getClockGuest(pvti);
+            } catch (SyscallException e) {
+                if (e.errno() == libc_h.ENOTTY || e.errno() == libc_h.EINVAL) {
+                    throw new RecipeUnsupported("KVM_GET_CLOCK_GUEST (vCPU ioctl 0xd7, proposed by the unmerged 'Cleaning up the KVM "
+                            + "clock mess' v6) " + (e.errno() == libc_h.ENOTTY ? "is not in this kernel (ENOTTY)"
+                            : "was refused (EINVAL: no master clock, or the ioctl is not this one)"));
+                }
+                throw e;
+            }
+            ctx.getClock(source);
+            Snapshot.GuestState state = ctx.saveGuest(source);
+            ctx.discard(source);
+            ctx.downtime();
+            Machine dest = ctx.restoreGuest(state);
+            dest.vcpus().get(0).setClockGuest(pvti);
+            ctx.note("KVM_SET_CLOCK_GUEST with the saved pvclock parameters");
+            return ctx.resume(dest);
+        }
+    }
+}
