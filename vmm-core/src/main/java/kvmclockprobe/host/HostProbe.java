@@ -27,14 +27,20 @@ import kvmclockprobe.machine.Machine;
 public final class HostProbe {
     private HostProbe() {}
 
-    /** {@code KVM_CAP_XEN_HVM} bits by name, in bit order. */
+    /**
+     * {@code KVM_CAP_XEN_HVM} bits by name, in bit order: every {@code KVM_XEN_HVM_CONFIG_*} the
+     * bindings have (the last three from the pinned newer uapi headers, kvm-bindings/README.md).
+     */
     public static final Map<Integer, String> XEN_HVM_FLAG_NAMES = Map.ofEntries(
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_HYPERCALL_MSR, "HYPERCALL_MSR"),
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, "INTERCEPT_HCALL"),
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_SHARED_INFO, "SHARED_INFO"),
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_RUNSTATE, "RUNSTATE"),
             Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_EVTCHN_2LEVEL, "EVTCHN_2LEVEL"),
-            Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_EVTCHN_SEND, "EVTCHN_SEND"));
+            Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_EVTCHN_SEND, "EVTCHN_SEND"),
+            Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_RUNSTATE_UPDATE_FLAG, "RUNSTATE_UPDATE_FLAG"),
+            Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_PVCLOCK_TSC_UNSTABLE, "PVCLOCK_TSC_UNSTABLE"),
+            Map.entry(kvm_h.KVM_XEN_HVM_CONFIG_SHARED_INFO_HVA, "SHARED_INFO_HVA"));
 
     /** {@code KVM_CAP_ADJUST_CLOCK} bits by name. */
     public static final Map<Integer, String> CLOCK_FLAG_NAMES = Map.of(

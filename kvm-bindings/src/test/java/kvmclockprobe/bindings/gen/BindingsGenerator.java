@@ -34,6 +34,12 @@ import java.util.stream.Stream;
  * {@code OUTPUT_DIR/kvmclockprobe/bindings}. SPEC_FILE defaults to
  * {@code src/gen/bindings.spec}; the supplementary headers are in the {@code c} directory
  * next to it. The environment variable {@code CC} overrides the compiler.
+ *
+ * <p>The spec's {@code from-uapi} sections are read from the pinned uapi tree its {@code uapi}
+ * directive names (a Debian linux-libc-dev newer than the build host's, unpacked by
+ * {@code kvm-bindings/regenerate} into the lab's cache; {@link #uapiTree} finds it), in a second
+ * probe compiled with {@code -nostdinc} against that tree alone. Writing needs the tree;
+ * {@link #generate(Path, Path)} with no tree leaves those constants out, for the offline check.
  */
 public final class BindingsGenerator {
 
@@ -48,7 +54,14 @@ public final class BindingsGenerator {
         }
         Path out = Path.of(args[0]);
         Path spec = Path.of(args.length > 1 ? args[1] : "src/gen/bindings.spec");
-        SortedMap<String, String> files = generate(spec);
+        Path tree = uapiTree(spec);
+        if (tree == null) {
+            System.err.println("BindingsGenerator: the pinned uapi tree " + uapiPin(spec) + " is not unpacked in "
+                    + labCache() + "/unpacked (kvm-bindings/regenerate fetches it; or set " + UAPI_TREE_ENV + ")");
+            System.exit(3);
+        }
+        System.out.println("pinned uapi tree: " + tree);
+        SortedMap<String, String> files = generate(spec, tree);
         write(files, out);
         System.out.println("wrote " + files.size() + " files to " + out.resolve(PACKAGE_DIR));
     }
@@ -67,19 +80,107 @@ public final class BindingsGenerator {
         }
     }
 
-    /** Generates all sources: file name (e.g. {@code kvm_run.java}) to content. */
-    public static SortedMap<String, String> generate(Path specFile) throws IOException, InterruptedException {
+    /**
+     * Generates all sources: file name (e.g. {@code kvm_run.java}) to content. {@code uapiTree}
+     * is the pinned uapi tree's include directory ({@link #uapiTree}); when it is {@code null} the
+     * constants of the spec's {@code from-uapi} sections are left out (and nothing else changes:
+     * compare with {@link #withoutPinnedConstants}).
+     */
+    public static SortedMap<String, String> generate(Path specFile, Path uapiTree) throws IOException, InterruptedException {
         Spec spec = Spec.parse(specFile);
         Path includeDir = specFile.toAbsolutePath().getParent().resolve("c");
         Path work = Files.createTempDirectory("kvmclockprobe-bindgen");
         try {
             List<MacroDef> macros = preprocess(spec, includeDir, work);
-            spec.expandPrefixes(macros);
+            List<MacroDef> pinnedMacros = uapiTree == null ? null : preprocessPinned(spec, uapiTree, work);
+            spec.expandPrefixes(macros, pinnedMacros);
             Map<String, BigInteger> values = probe(spec, includeDir, work);
+            if (uapiTree != null) {
+                values.putAll(probePinned(spec, uapiTree, work, values));
+            }
             return new Emitter(spec, values).emitAll();
         } finally {
             deleteTree(work);
         }
+    }
+
+    // ------------------------------------------------------------------ the pinned uapi tree
+
+    /** Overrides where the pinned uapi tree's include directory is (a directory with {@code linux/kvm.h}). */
+    public static final String UAPI_TREE_ENV = "KVMCLOCK_UAPI_TREE";
+
+    /** Marks, in a generated constant's Javadoc, a value read from the pinned uapi tree. */
+    static final String PINNED_MARK = " in the pinned uapi tree (";
+
+    /** The lab's download cache ({@code scripts/lab/lib.sh}: {@code $KVMCLOCK_LAB_CACHE} or its default). */
+    public static Path labCache() {
+        String c = System.getenv("KVMCLOCK_LAB_CACHE");
+        return Path.of(c == null || c.isBlank() ? "/var/cache/kvmclock-probe-lab" : c);
+    }
+
+    /** {@code PACKAGE=VERSION} of the spec's {@code uapi} directive, or {@code null} when it has none. */
+    public static String uapiPin(Path specFile) throws IOException {
+        Spec spec = Spec.parse(specFile);
+        return spec.uapiPackage == null ? null : spec.uapiPackage + "=" + spec.uapiVersion;
+    }
+
+    /**
+     * The include directory of the spec's pinned uapi tree: {@code $KVMCLOCK_UAPI_TREE}, else
+     * {@code usr/include} of the package as {@code scripts/lab/lib.sh}'s {@code lab_unpack_deb}
+     * leaves it in the lab's cache ({@code unpacked/PACKAGE_VERSION_ARCH}, complete); {@code null}
+     * when it is not there (or the spec pins none).
+     */
+    public static Path uapiTree(Path specFile) throws IOException {
+        Spec spec = Spec.parse(specFile);
+        if (spec.uapiPackage == null) {
+            return null;
+        }
+        String env = System.getenv(UAPI_TREE_ENV);
+        if (env != null && !env.isBlank()) {
+            Path p = Path.of(env);
+            if (!Files.isRegularFile(p.resolve("linux/kvm.h"))) {
+                throw new IllegalStateException(UAPI_TREE_ENV + "=" + env + " has no linux/kvm.h");
+            }
+            return p;
+        }
+        Path unpacked = labCache().resolve("unpacked");
+        String stem = spec.uapiPackage + "_" + spec.uapiVersion.replace(":", "%3a") + "_";
+        if (!Files.isDirectory(unpacked)) {
+            return null;
+        }
+        try (Stream<Path> s = Files.list(unpacked)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(stem)
+                            && !p.getFileName().toString().substring(stem.length()).contains("_")
+                            && Files.isRegularFile(p.resolve(".complete"))
+                            && Files.isRegularFile(p.resolve("usr/include/linux/kvm.h")))
+                    .sorted().map(p -> p.resolve("usr/include")).findFirst().orElse(null);
+        }
+    }
+
+    /** Upstream part of a Debian version: no epoch, no Debian revision ({@code 7.3.4-1~bpo13+1} is 7.3.4). */
+    static String upstreamVersion(String debianVersion) {
+        String v = debianVersion.substring(debianVersion.indexOf(':') + 1);
+        int dash = v.lastIndexOf('-');
+        return dash < 0 ? v : v.substring(0, dash);
+    }
+
+    /** Removes the constants read from the pinned uapi tree from a generated source (their Javadoc line and field). */
+    public static String withoutPinnedConstants(String source) {
+        StringBuilder b = new StringBuilder();
+        List<String> lines = source.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.startsWith("    /** ") && l.contains(PINNED_MARK) && i + 1 < lines.size()
+                    && lines.get(i + 1).startsWith("    public static final ")) {
+                if (b.length() > 0 && b.charAt(b.length() - 1) == '\n' && b.length() > 1 && b.charAt(b.length() - 2) == '\n') {
+                    b.setLength(b.length() - 1); // the blank line before the constant
+                }
+                i++;
+                continue;
+            }
+            b.append(l).append('\n');
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ spec model
@@ -95,12 +196,13 @@ public final class BindingsGenerator {
 
     enum ConstKind { IOCTL, CONST, OPTIONAL }
 
-    record ConstSpec(String name, ConstKind kind, String header, String note) {}
+    /** {@code pinned}: read from the pinned uapi tree (a {@code from-uapi} section). */
+    record ConstSpec(String name, ConstKind kind, String header, String note, boolean pinned) {}
 
     record ConstClass(String name, List<ConstSpec> consts, List<PrefixSpec> prefixes) {}
 
     /** A prefix directive, remembered with its position so that expansion keeps spec order. */
-    record PrefixSpec(String prefix, String header, String note, int position) {}
+    record PrefixSpec(String prefix, String header, String note, int position, boolean pinned) {}
 
     record ErrnoClass(String name, String header, List<String> names) {}
 
@@ -111,6 +213,15 @@ public final class BindingsGenerator {
         final List<ConstClass> constClasses = new ArrayList<>();
         final List<StructSpec> structs = new ArrayList<>();
         ErrnoClass errnos;
+        /** The {@code uapi} directive: the Debian package and exact version of the pinned uapi tree. */
+        String uapiPackage;
+        String uapiVersion;
+        /** Constant classes with a {@code from-uapi} section. */
+        final Set<String> pinnedClasses = new HashSet<>();
+        /** The headers of the {@code from-uapi} sections, in spec order. */
+        final Set<String> pinnedHeaders = new LinkedHashSet<>();
+        /** Names the host's headers define and a pinned prefix matches too: their values must agree. */
+        final Set<String> crossChecked = new LinkedHashSet<>();
 
         static Spec parse(Path file) throws IOException {
             Spec s = new Spec();
@@ -119,6 +230,7 @@ public final class BindingsGenerator {
             ErrnoClass ec = null;
             String from = null;
             String note = "";
+            boolean pinned = false;
             int lineNo = 0;
             for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lineNo++;
@@ -157,8 +269,24 @@ public final class BindingsGenerator {
                         st = null;
                         from = null;
                     }
-                    case "from" -> {
+                    case "uapi" -> {
+                        need(w, 3, where);
+                        if (s.uapiPackage != null) {
+                            throw new IllegalArgumentException(where + "only one uapi directive");
+                        }
+                        s.uapiPackage = w[1];
+                        s.uapiVersion = w[2];
+                    }
+                    case "from", "from-uapi" -> {
                         need(w, 2, where);
+                        pinned = kw.equals("from-uapi");
+                        if (pinned && (cc == null || s.uapiPackage == null)) {
+                            throw new IllegalArgumentException(where + "from-uapi needs a uapi directive before it and a constants class");
+                        }
+                        if (pinned) {
+                            s.pinnedClasses.add(cc.name());
+                            s.pinnedHeaders.add(w[1]);
+                        }
                         from = w[1];
                         note = line.substring(line.indexOf(w[1]) + w[1].length()).strip();
                         if (ec != null) {
@@ -172,14 +300,14 @@ public final class BindingsGenerator {
                         }
                         for (int i = 1; i < w.length; i++) {
                             if (kw.equals("prefix")) {
-                                cc.prefixes().add(new PrefixSpec(w[i], from, note, cc.consts().size()));
+                                cc.prefixes().add(new PrefixSpec(w[i], from, note, cc.consts().size(), pinned));
                             } else {
                                 ConstKind k = switch (kw) {
                                     case "ioctl" -> ConstKind.IOCTL;
                                     case "const" -> ConstKind.CONST;
                                     default -> ConstKind.OPTIONAL;
                                 };
-                                cc.consts().add(new ConstSpec(w[i], k, from, note));
+                                cc.consts().add(new ConstSpec(w[i], k, from, note, pinned));
                             }
                         }
                     }
@@ -247,10 +375,20 @@ public final class BindingsGenerator {
             }
         }
 
-        /** Expands prefix directives, in place, into constants, using the preprocessor's view. */
-        void expandPrefixes(List<MacroDef> macros) {
+        /**
+         * Expands prefix directives, in place, into constants, using the preprocessor's view of
+         * the host's headers ({@code macros}) and of the pinned uapi tree ({@code pinnedMacros}).
+         * Without the pinned tree ({@code null}) the {@code from-uapi} sections give nothing. A
+         * pinned prefix's match that the class already has from the host's headers is not
+         * repeated but remembered in {@link #crossChecked}.
+         */
+        void expandPrefixes(List<MacroDef> macros, List<MacroDef> pinnedMacros) {
             for (int ci = 0; ci < constClasses.size(); ci++) {
                 ConstClass c = constClasses.get(ci);
+                if (pinnedMacros == null) {
+                    c.consts().removeIf(ConstSpec::pinned);
+                    c.prefixes().removeIf(PrefixSpec::pinned);
+                }
                 if (c.prefixes().isEmpty()) {
                     continue;
                 }
@@ -267,15 +405,25 @@ public final class BindingsGenerator {
                         }
                     }
                     int found = 0;
-                    for (MacroDef m : macros) {
-                        if (m.name().startsWith(p.prefix()) && fileMatches(m.file(), p.header())
-                                && !explicit.contains(m.name()) && taken.add(m.name())) {
-                            result.add(new ConstSpec(m.name(), ConstKind.CONST, p.header(), p.note()));
+                    for (MacroDef m : p.pinned() ? pinnedMacros : macros) {
+                        if (!m.name().startsWith(p.prefix()) || !fileMatches(m.file(), p.header())) {
+                            continue;
+                        }
+                        if (p.pinned()) {
                             found++;
+                            if (explicit.contains(m.name()) || taken.contains(m.name())) {
+                                crossChecked.add(m.name());
+                                continue;
+                            }
+                        }
+                        if (!explicit.contains(m.name()) && taken.add(m.name())) {
+                            result.add(new ConstSpec(m.name(), ConstKind.CONST, p.header(), p.note(), p.pinned()));
+                            found += p.pinned() ? 0 : 1;
                         }
                     }
                     if (found == 0) {
-                        throw new IllegalStateException("prefix " + p.prefix() + " matches no macro of " + p.header());
+                        throw new IllegalStateException("prefix " + p.prefix() + " matches no macro of " + p.header()
+                                + (p.pinned() ? " in the pinned uapi tree" : ""));
                     }
                 }
                 while (next < c.consts().size()) {
@@ -284,7 +432,7 @@ public final class BindingsGenerator {
                         result.add(k);
                     }
                 }
-                constClasses.set(ci, new ConstClass(c.name(), result, List.of()));
+                constClasses.set(ci, new ConstClass(c.name(), result, new ArrayList<>()));
             }
         }
 
@@ -320,7 +468,11 @@ public final class BindingsGenerator {
             throws IOException, InterruptedException {
         Path src = work.resolve("prelude.c");
         Files.writeString(src, String.join("\n", spec.prelude) + "\n");
-        String out = run(work, compiler(), "-E", "-dD", "-I", includeDir.toString(), src.toString());
+        return parseMacros(run(work, compiler(), "-E", "-dD", "-I", includeDir.toString(), src.toString()));
+    }
+
+    /** The object-like macros of {@code cc -E -dD} output, each with the file that defines it. */
+    private static List<MacroDef> parseMacros(String out) {
         List<MacroDef> defs = new ArrayList<>();
         String file = "";
         for (String line : out.split("\n")) {
@@ -379,7 +531,7 @@ public final class BindingsGenerator {
                 """);
         List<String> names = new ArrayList<>();
         for (ConstClass cc : spec.constClasses) {
-            cc.consts().forEach(k -> names.add(k.name()));
+            cc.consts().stream().filter(k -> !k.pinned()).forEach(k -> names.add(k.name()));
         }
         if (spec.errnos != null) {
             names.addAll(spec.errnos.names());
@@ -432,7 +584,106 @@ public final class BindingsGenerator {
         Path exe = work.resolve("probe");
         Files.writeString(src, c.toString());
         run(work, compiler(), "-std=gnu11", "-I", includeDir.toString(), "-o", exe.toString(), src.toString());
-        String out = run(work, exe.toString());
+        return parseValues(run(work, exe.toString()));
+    }
+
+    /** The compiler's flags for the pinned uapi tree alone: no system headers, the tree and its multiarch asm. */
+    private static List<String> pinnedFlags(Path tree, Path work) throws IOException, InterruptedException {
+        List<String> flags = new ArrayList<>(List.of("-nostdinc", "-I", tree.toString()));
+        String multiarch = run(work, compiler(), "-print-multiarch").strip();
+        if (!multiarch.isEmpty() && Files.isDirectory(tree.resolve(multiarch))) {
+            flags.addAll(List.of("-I", tree.resolve(multiarch).toString()));
+        }
+        return flags;
+    }
+
+    /** The pinned tree's prelude: linux/version.h and each from-uapi header. */
+    private static List<String> pinnedPrelude(Spec spec) {
+        Set<String> headers = new LinkedHashSet<>();
+        headers.add("<linux/version.h>");
+        headers.addAll(spec.pinnedHeaders);
+        return headers.stream().map(h -> "#include " + h).toList();
+    }
+
+    private static List<MacroDef> preprocessPinned(Spec spec, Path tree, Path work) throws IOException, InterruptedException {
+        Path src = work.resolve("pinned-prelude.c");
+        Files.writeString(src, String.join("\n", pinnedPrelude(spec)) + "\n");
+        List<String> cmd = new ArrayList<>(List.of(compiler(), "-E", "-dD"));
+        cmd.addAll(pinnedFlags(tree, work));
+        cmd.add(src.toString());
+        return parseMacros(run(work, cmd.toArray(String[]::new)));
+    }
+
+    /**
+     * Compiles and runs the second probe, against the pinned uapi tree alone ({@code -nostdinc}):
+     * the values of the from-uapi constants, as {@code const:NAME}. Checks that the tree is the
+     * Linux version the pin names and that every cross-checked name has the host's value.
+     */
+    private static Map<String, BigInteger> probePinned(Spec spec, Path tree, Path work, Map<String, BigInteger> host)
+            throws IOException, InterruptedException {
+        StringBuilder c = new StringBuilder();
+        c.append("/* generated by ").append(TOOL).append(": the pinned uapi tree ").append(spec.uapiPackage)
+                .append(' ').append(spec.uapiVersion).append(" */\n");
+        pinnedPrelude(spec).forEach(l -> c.append(l).append('\n'));
+        c.append("""
+                int printf(const char *, ...);
+                #define P(key, x) do { if ((x) < 0) printf("%s=%lld\\n", key, (long long)(x)); \\
+                    else printf("%s=%llu\\n", key, (unsigned long long)(x)); } while (0)
+                #define ICE(x) _Static_assert((x) == (x), #x " is not an integer constant expression")
+                int main(void) {
+                    P("version:linux.major", LINUX_VERSION_MAJOR);
+                    P("version:linux.minor", LINUX_VERSION_PATCHLEVEL);
+                    P("version:linux.sub", LINUX_VERSION_SUBLEVEL);
+                """);
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> optional = new HashSet<>();
+        for (ConstClass cc : spec.constClasses) {
+            for (ConstSpec k : cc.consts()) {
+                if (k.pinned()) {
+                    names.add(k.name());
+                    if (k.kind() == ConstKind.OPTIONAL) {
+                        optional.add(k.name());
+                    }
+                }
+            }
+        }
+        names.addAll(spec.crossChecked);
+        for (String n : names) {
+            if (optional.contains(n)) {
+                c.append("#ifdef ").append(n).append('\n');
+            }
+            c.append("    { ICE(").append(n).append("); P(\"const:").append(n).append("\", ").append(n).append("); }\n");
+            if (optional.contains(n)) {
+                c.append("#endif\n");
+            }
+        }
+        c.append("    return 0;\n}\n");
+        Path src = work.resolve("pinned-probe.c");
+        Path exe = work.resolve("pinned-probe");
+        Files.writeString(src, c.toString());
+        List<String> cmd = new ArrayList<>(List.of(compiler(), "-std=gnu11"));
+        cmd.addAll(pinnedFlags(tree, work));
+        cmd.addAll(List.of("-o", exe.toString(), src.toString()));
+        run(work, cmd.toArray(String[]::new));
+        Map<String, BigInteger> v = parseValues(run(work, exe.toString()));
+        String linux = v.get("version:linux.major") + "." + v.get("version:linux.minor") + "." + v.get("version:linux.sub");
+        if (!linux.equals(upstreamVersion(spec.uapiVersion))) {
+            throw new IllegalStateException("the pinned uapi tree " + tree + " is Linux " + linux + ", not the "
+                    + upstreamVersion(spec.uapiVersion) + " of " + spec.uapiPackage + " " + spec.uapiVersion);
+        }
+        for (String n : spec.crossChecked) {
+            if (!v.get("const:" + n).equals(host.get("const:" + n))) {
+                throw new IllegalStateException(n + " is " + v.get("const:" + n) + " in the pinned uapi tree but "
+                        + host.get("const:" + n) + " in the host's headers");
+            }
+        }
+        Map<String, BigInteger> out = new HashMap<>();
+        v.forEach((k, x) -> out.put(k.startsWith("version:") ? "pinned" + k : k, x));
+        spec.crossChecked.forEach(n -> out.remove("const:" + n));
+        return out;
+    }
+
+    private static Map<String, BigInteger> parseValues(String out) {
         Map<String, BigInteger> values = new HashMap<>();
         for (String line : out.split("\n")) {
             if (line.isBlank()) {
@@ -526,8 +777,13 @@ public final class BindingsGenerator {
         }
 
         private String banner(Set<String> headers) {
+            return banner(headers, false);
+        }
+
+        private String banner(Set<String> headers, boolean pinned) {
+            String tree = pinned ? "; and the pinned uapi tree " + spec.uapiPackage + " " + spec.uapiVersion : "";
             return "// Generated by " + TOOL + " from " + String.join(", ", headers)
-                    + " (" + versions(headers) + "); do not edit.\n"
+                    + " (" + versions(headers) + tree + "); do not edit.\n"
                     + "// Regenerate with kvm-bindings/regenerate; the spec is kvm-bindings/src/gen/bindings.spec.\n";
         }
 
@@ -538,16 +794,23 @@ public final class BindingsGenerator {
         // ---- constants
 
         private String constants(ConstClass c) {
+            // the host's headers only: the same with or without the pinned tree
             Set<String> headers = new LinkedHashSet<>();
-            c.consts().forEach(k -> headers.add(k.header()));
+            c.consts().stream().filter(k -> !k.pinned()).forEach(k -> headers.add(k.header()));
             StringBuilder b = new StringBuilder();
-            b.append(banner(headers));
+            b.append(banner(headers, spec.pinnedClasses.contains(c.name())));
             b.append("package ").append(PACKAGE).append(";\n\n");
             b.append("/**\n * Constants from ");
             b.append(String.join(", ", headers.stream().map(Emitter::code).toList()));
             b.append(", with the values the C compiler gives them.\n");
             b.append(" * <p>ioctl request numbers are {@code long}; other constants are {@code int} when the value\n");
-            b.append(" * fits a signed 32-bit int, else {@code long}.\n */\n");
+            b.append(" * fits a signed 32-bit int, else {@code long}.\n");
+            if (spec.pinnedClasses.contains(c.name())) {
+                b.append(" * <p>Constants whose Javadoc says \"in the pinned uapi tree\" come from ").append(spec.uapiPackage)
+                        .append(' ').append(spec.uapiVersion).append(",\n * headers newer than the build host's")
+                        .append(" (kvm-bindings/README.md).\n");
+            }
+            b.append(" */\n");
             b.append("public final class ").append(c.name()).append(" {\n\n");
             b.append("    private ").append(c.name()).append("() {}\n");
             for (ConstSpec k : c.consts()) {
@@ -558,7 +821,11 @@ public final class BindingsGenerator {
                     }
                     throw new IllegalStateException("no value for " + k.name());
                 }
-                String from = "From " + code(k.header()) + (k.note().isEmpty() ? "" : " (" + k.note() + ")");
+                String from = "From " + code(k.header()) + (k.pinned()
+                        ? PINNED_MARK + spec.uapiPackage + " " + spec.uapiVersion + ", Linux " + get("pinnedversion:linux.major")
+                                + "." + get("pinnedversion:linux.minor") + "." + get("pinnedversion:linux.sub") + ")"
+                        : "")
+                        + (k.note().isEmpty() ? "" : " (" + k.note() + ")");
                 b.append('\n');
                 if (k.kind() == ConstKind.IOCTL) {
                     b.append("    /** ioctl {@code ").append(k.name()).append("}. ").append(from).append(". */\n");
