@@ -70,12 +70,15 @@ public final class RestoreContext implements AutoCloseable {
         return p.machine();
     }
 
-    /** {@code KVM_GET_CLOCK}, as the VMM's save does; the first one is the capture the error is measured against. */
+    /**
+     * {@code KVM_GET_CLOCK}, as the VMM's save does; the last one before the first
+     * {@code KVM_SET_CLOCK} is the capture: the clock the VMM carries over.
+     */
     public ClockData getClock(Machine m) {
         long raw = Libc.monotonicRawNs();
         long real = Libc.realtimeNs();
         ClockData c = m.vm().getClock();
-        if (captured == null) {
+        if (sets.isEmpty()) {
             captured = c;
             capturedRawNs = raw;
             capturedRealNs = real;

@@ -43,19 +43,23 @@ public final class ExactClockGuest implements Recipe {
 
     public SamplerSession run(RestoreContext ctx) {
         Machine source = ctx.pause();
+        boolean masterClock = ctx.getClock(source).tscStable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pvti = pvclock_vcpu_time_info.allocate(arena);
             try {
                 source.vcpus().get(0).getClockGuest(pvti);
             } catch (SyscallException e) {
+                // x86 KVM answers a vCPU ioctl it does not know with EINVAL (kvm_arch_vcpu_ioctl's
+                // default), and the series answers EINVAL without a master clock: the clock's
+                // KVM_CLOCK_TSC_STABLE tells the two apart.
                 if (e.errno() == libc_h.ENOTTY || e.errno() == libc_h.EINVAL) {
-                    throw new RecipeUnsupported("KVM_GET_CLOCK_GUEST (vCPU ioctl 0xd7, proposed by the unmerged 'Cleaning up the KVM "
-                            + "clock mess' v6) " + (e.errno() == libc_h.ENOTTY ? "is not in this kernel (ENOTTY)"
-                            : "was refused (EINVAL: no master clock, or the ioctl is not this one)"));
+                    String what = "KVM_GET_CLOCK_GUEST (vCPU ioctl 0xd7, proposed by the unmerged 'Cleaning up the KVM clock mess' v6)";
+                    throw new RecipeUnsupported(masterClock || e.errno() == libc_h.ENOTTY
+                            ? what + " is not in this kernel: " + e.errnoName() + " with the master clock on"
+                            : what + " was refused with EINVAL, and the master clock is off, which it needs");
                 }
                 throw e;
             }
-            ctx.getClock(source);
             Snapshot.GuestState state = ctx.saveGuest(source);
             ctx.discard(source);
             ctx.downtime();

@@ -49,7 +49,7 @@ public final class QemuMigrate implements Recipe {
         long tscKhz = source.vcpus().get(0).getTscKhz();
         ctx.getClock(source);                                 // kvmclock_vm_state_change(): kvm_update_clock()
         Snapshot.GuestState state = ctx.saveGuest(source);    // RAM and CPU state (env->tsc from kvm_get_tsc)
-        ClockData clock = source.vm().getClock();             // kvmclock_pre_save(): the clock migrated
+        ClockData clock = ctx.getClock(source);               // kvmclock_pre_save(): the clock migrated
         ctx.note("kvmclock_pre_save() read the clock again after the save: " + clock.clockNs() + " ns is what migrates");
         ctx.discard(source);
         ctx.downtime();

@@ -1,0 +1,88 @@
+package kvmclockprobe.report;
+
+import static kvmclockprobe.restore.RestoreFixtures.frozen;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.maven.plugins.surefire.report.ReportTestCase;
+import org.apache.maven.plugins.surefire.report.ReportTestSuite;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import kvmclockprobe.restore.Intent;
+import kvmclockprobe.restore.RestoreFixtures;
+import kvmclockprobe.restore.RestoreFixtures.Claims;
+import kvmclockprobe.restore.RestoreReport;
+
+/** {@code restore}'s TAP, JSON and JUnit from made-up results: a pass, a known-bad failure, a skip, a failure. */
+class RestoreReportsTest {
+    static RestoreReport mixed() {
+        return new RestoreReport(Reports.host(), RestoreFixtures.report(List.of()).settings(), List.of(
+                RestoreFixtures.measured(new Claims("good", Intent.FROZEN, false, true), frozen(1_200, List.of(), true)),
+                RestoreFixtures.measured(new Claims("late", Intent.FROZEN, true, null), frozen(-4_000_000_000L, List.of(4_100_000_000L), false)),
+                RestoreFixtures.skipped(new Claims("exact", Intent.FROZEN, false, null)),
+                RestoreFixtures.measured(new Claims("bad", Intent.FROZEN, false, null), frozen(200_000_000L, List.of(), false))), 4);
+    }
+
+    @Test
+    void tapMarksTheKnownBadFailureTodoAndCountsIt() {
+        StringWriter s = new StringWriter();
+        RestoreTap.print(new PrintWriter(s), mixed());
+        List<String> lines = s.toString().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("TAP version 13");
+        assertThat(lines.get(1)).isEqualTo("1..4");
+        assertThat(lines).contains("ok 1 good", "not ok 4 bad", "# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:1 error:0");
+        assertThat(lines).anyMatch(l -> l.startsWith("not ok 2 late # TODO known-bad sequence"));
+        assertThat(lines).anyMatch(l -> l.equals("ok 3 exact # SKIP KVM_GET_CLOCK_GUEST is not in this kernel (ENOTTY)"));
+        assertThat(lines).contains("# good: guest saw PVCLOCK_GUEST_STOPPED: yes", "# late: later jumps [+4100000000 ns]");
+        assertThat(mixed().exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void jsonHasEveryKeyWithItsUnitAndNullWhereNothingWasMeasured() throws Exception {
+        JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(RestoreJson.toJson(mixed()).toString());
+        assertThat(j.get("pause_ms").asLong()).isEqualTo(200);
+        assertThat(j.get("summary").get("xfail").asLong()).isEqualTo(1);
+        JsonNode good = j.get("results").get(0);
+        assertThat(good.get("error_at_resume_ns").asLong()).isEqualTo(1_200);
+        assertThat(good.get("bound_ns").asLong()).isEqualTo(25_000);
+        assertThat(good.get("guest_stopped").asBoolean()).isTrue();
+        assertThat(good.get("intent").asText()).isEqualTo("frozen");
+        JsonNode skipped = j.get("results").get(2);
+        assertThat(skipped.get("status").asText()).isEqualTo("skip");
+        assertThat(skipped.get("error_at_resume_ns").isNull()).isTrue();
+        assertThat(skipped.get("later_jumps_ns").size()).isZero();
+        List<String> keys = iterable(good.fieldNames());
+        assertThat(iterable(skipped.fieldNames())).containsExactlyElementsOf(keys);
+        assertThat(keys.stream().filter(k -> k.endsWith("_ns"))).contains("error_at_resume_ns", "predicted_error_ns", "tsc_step_ns");
+        assertThat(j.get("results").get(1).get("expected_failure").asBoolean()).isTrue();
+    }
+
+    @Test
+    void surefireReadsATestCasePerRecipeWithTheExpectedFailureSkipped() throws Exception {
+        List<ReportTestSuite> suites = CheckJunitTest.surefire(RestoreJunit.xml(mixed()));
+        ReportTestSuite suite = suites.getFirst();
+        assertThat(suite.getNumberOfTests()).isEqualTo(4);
+        assertThat(suite.getNumberOfFailures()).isEqualTo(1);
+        assertThat(suite.getNumberOfSkipped()).isEqualTo(2);
+        Map<String, ReportTestCase> cases = suite.getTestCases().stream().collect(Collectors.toMap(ReportTestCase::getName, Function.identity()));
+        assertThat(cases.get("good").isSuccessful()).isTrue();
+        assertThat(cases.get("late").hasSkipped()).isTrue();
+        assertThat(cases.get("late").getFailureMessage()).startsWith("expected failure of a known-bad sequence");
+        assertThat(cases.get("bad").hasFailure()).isTrue();
+        assertThat(cases.get("bad").getFailureMessage()).contains("+200000000 ns off its intent");
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}
