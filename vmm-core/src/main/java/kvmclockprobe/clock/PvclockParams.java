@@ -27,6 +27,19 @@ public record PvclockParams(int version, long tscTimestamp, long systemTimeNs, i
         return systemTimeNs + scale(delta, mul);
     }
 
+    /**
+     * The same line as {@link #nsAt}, evaluated also before {@code tscTimestamp} (a negative
+     * delta scaled as its magnitude, then negated), for instants the guest never read.
+     */
+    public long nsAtSigned(long tsc) {
+        long delta = tsc - tscTimestamp;
+        if (delta >= 0) return nsAt(tsc);
+        long magnitude = -delta;
+        if (shift < 0) magnitude >>>= -shift;
+        else magnitude <<= shift;
+        return systemTimeNs - scale(magnitude, mul);
+    }
+
     /** {@code (delta * mul) >> 32} over the full 96-bit product, unsigned. */
     static long scale(long delta, int mul) {
         return mulShift(delta, Integer.toUnsignedLong(mul), 32);

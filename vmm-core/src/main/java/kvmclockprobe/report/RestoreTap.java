@@ -62,12 +62,13 @@ public final class RestoreTap {
         if (t instanceof RestoreResult.Errored e) lines.addAll(e.diagnostics());
         if (!(t instanceof RestoreResult.Measured x)) return lines;
         RestoreMeasurement m = x.measurement();
-        lines.add(String.format("error at resume %s (predicted from KVM's clock at the resume %s), bound %s",
-                CheckTable.ns(m.errorAtResumeNs()), CheckTable.ns(m.predictedErrorNs()), CheckTable.ns(x.verdict().boundNs())));
-        lines.add(String.format("guest clock step across the pause %s, intended %s; host gap %s", CheckTable.ns(m.guestStepNs()),
-                CheckTable.ns(m.intendedStepNs()), CheckTable.ns(m.hostGapNs())));
-        lines.add(String.format("stop latency %s, resume latency %s, tolerance %s", CheckTable.ns(m.stopLatencyNs()),
-                CheckTable.ns(m.resumeLatencyNs()), CheckTable.ns(m.toleranceNs())));
+        lines.add(String.format("error at resume %s against the intent, predicted %s, bound %s (%s timing)",
+                CheckTable.ns(m.errorAtResumeNs()), CheckTable.ns(m.predictedErrorNs()), CheckTable.ns(x.verdict().boundNs()), m.timing()));
+        lines.add(String.format("guest clock step across the pause %s, intended %s (slack at exit %s, at entry %s); host gap %s",
+                CheckTable.ns(m.guestStepNs()), CheckTable.ns(m.intendedStepNs()), CheckTable.ns(m.exitSlackNs()),
+                CheckTable.ns(m.entrySlackNs()), CheckTable.ns(m.hostGapNs())));
+        lines.add(String.format("the clock ran %s from the guest's last reading to the capture; %s from the set to the entry",
+                CheckTable.ns(m.stopLatencyNs()), CheckTable.ns(m.resumeLatencyNs())));
         lines.add("later jumps " + (m.laterJumpsNs().isEmpty() ? "none" : m.laterJumpsNs().stream().map(CheckTable::ns).toList())
                 + (m.predictedLaterJumpsNs().isEmpty() ? "" : ", predicted " + m.predictedLaterJumpsNs().stream().map(CheckTable::ns).toList()));
         lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown" : m.tscStepCycles() + " cycles (" + CheckTable.ns(m.tscStepNs()) + ")"));

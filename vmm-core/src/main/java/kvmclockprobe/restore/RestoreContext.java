@@ -9,6 +9,7 @@ import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sampler.HostInstant;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
 import kvmclockprobe.snapshot.Snapshot;
@@ -39,14 +40,16 @@ public final class RestoreContext implements AutoCloseable {
     private final List<SetClockStep> sets = new ArrayList<>();
 
     private VcpuStatus lastBefore;
-    private long stoppedRawNs;
+    private HostInstant stopped;
+    private TscOffset sourceTscOffset;
+    private TscOffset targetTscOffset;
     private ClockData atStop;
     private ClockData captured;
     private long capturedRawNs;
     private long capturedRealNs;
     private ClockData atResume;
     private long atResumeRawNs;
-    private long firstEntryRawNs;
+    private HostInstant firstEntry;
     private SamplerSession target;
 
     RestoreContext(Kvm kvm, SamplerSession source, Duration pause, SamplerSession.Options options) {
@@ -64,9 +67,10 @@ public final class RestoreContext implements AutoCloseable {
     public Machine pause() {
         SamplerSession.Paused p = source.pause(STEP_TIMEOUT);
         owned.add(p.machine());
-        stoppedRawNs = p.stoppedRawNs();
+        stopped = p.stopped();
         lastBefore = source.status(0);
         atStop = p.machine().vm().getClock();
+        sourceTscOffset = TscOffset.of(p.machine().vcpus().get(0));
         return p.machine();
     }
 
@@ -151,11 +155,13 @@ public final class RestoreContext implements AutoCloseable {
 
     /** Starts the vCPUs of {@code m} again; the returned session owns {@code m}. */
     public SamplerSession resume(Machine m) {
-        atResumeRawNs = Libc.monotonicRawNs();
+        targetTscOffset = TscOffset.of(m.vcpus().get(0));
+        long before = Libc.monotonicRawNs();
         atResume = m.vm().getClock();
+        atResumeRawNs = before + (Libc.monotonicRawNs() - before) / 2;
         owned.remove(m);
         target = SamplerSession.resume(m, options);
-        firstEntryRawNs = target.firstEntryRawNs(0, STEP_TIMEOUT);
+        firstEntry = target.firstEntry(0, STEP_TIMEOUT);
         return target;
     }
 
@@ -182,8 +188,16 @@ public final class RestoreContext implements AutoCloseable {
         return lastBefore;
     }
 
-    long stoppedRawNs() {
-        return stoppedRawNs;
+    HostInstant stopped() {
+        return stopped;
+    }
+
+    TscOffset sourceTscOffset() {
+        return sourceTscOffset;
+    }
+
+    TscOffset targetTscOffset() {
+        return targetTscOffset;
     }
 
     ClockData atStop() {
@@ -210,8 +224,8 @@ public final class RestoreContext implements AutoCloseable {
         return atResumeRawNs;
     }
 
-    long firstEntryRawNs() {
-        return firstEntryRawNs;
+    HostInstant firstEntry() {
+        return firstEntry;
     }
 
     List<SetClockStep> sets() {

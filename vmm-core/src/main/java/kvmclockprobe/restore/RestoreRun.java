@@ -14,6 +14,7 @@ import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.KvmUnavailableException;
 import kvmclockprobe.restore.RestoreContext.SetClockStep;
 import kvmclockprobe.sampler.GuestEvent;
+import kvmclockprobe.sampler.HostInstant;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
 
@@ -50,11 +51,10 @@ public final class RestoreRun {
             source.sampleFor(WARM_UP);
             try (SamplerSession target = recipe.run(ctx)) {
                 target.sampleFor(settings.after());
-                long tscKhz = target.onVcpu(0, v -> v.getTscKhz(), RestoreContext.STEP_TIMEOUT);
                 ClockData end = target.machine().vm().getClock();
                 target.stop(RestoreContext.STEP_TIMEOUT);
                 VcpuStatus last = target.status(0);
-                RestoreMeasurement m = measure(recipe, ctx, settings, target.events(), last, tscKhz, end);
+                RestoreMeasurement m = measure(recipe, ctx, settings, target.events(), last, end);
                 return new RestoreResult.Measured(recipe, m, RestoreJudge.judge(recipe, m));
             }
         } catch (RecipeUnsupported e) {
@@ -67,8 +67,11 @@ public final class RestoreRun {
         }
     }
 
+    /** The guest clock's rate against raw time over a gap of a few seconds: 1 us covers drift up to ~100 ns/s over 10 s. */
+    static final long RATE_GUARD_NS = 1_000;
+
     static RestoreMeasurement measure(Recipe recipe, RestoreContext ctx, RestoreRun.Settings settings, List<GuestEvent> events,
-                                      VcpuStatus last, long tscKhz, ClockData end) {
+                                      VcpuStatus last, ClockData end) {
         List<String> diagnostics = new ArrayList<>(ctx.notes());
         VcpuStatus before = ctx.lastBefore();
         List<GuestEvent> changes = events.stream().filter(e -> e.vcpu() == 0 && e.isVersionChange()).toList();
@@ -76,33 +79,86 @@ public final class RestoreRun {
         // The reading before the first pvclock change used the old parameters, so it was taken before
         // the pause; it is the last one (the block's last_ns may lag it by one unstored sample).
         long lastBeforeNs = first != null ? first.prevNs() : before.lastNs();
-        long hostGapNs = ctx.firstEntryRawNs() - ctx.stoppedRawNs();
-        long intended = recipe.intent() == Intent.FROZEN ? 0 : hostGapNs;
-        Long step = first == null ? null : first.ns() - lastBeforeNs;
-        ClockData captured = ctx.captured() != null ? ctx.captured() : ctx.atStop();
-        long stopLatency = captured.clockNs() - lastBeforeNs;
-        long stopSlack = ctx.atStop().clockNs() - lastBeforeNs;
-        Long resumeLatency = null;
+        HostInstant exit = ctx.stopped();
+        HostInstant entry = ctx.firstEntry();
+        long hostGapNs = entry.rawNs() - exit.rawNs();
+        boolean real = recipe.intent() == Intent.REAL_TIME;
+
+        // The predicted clock at the entry: the last clock operation before it.
+        SetClockStep lastSet = null;
         long slew = 0;
         List<Long> predictedLater = new ArrayList<>();
         for (SetClockStep s : ctx.sets()) {
             if (s.guestRunning()) {
                 predictedLater.add(effectiveClock(s) - s.before().clockNs());
-            } else {
-                resumeLatency = ctx.firstEntryRawNs() - s.rawAfterNs();
-                if ((s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && ctx.captured() != null) {
-                    slew = (s.realNs() - ctx.capturedRealNs()) - (s.rawBeforeNs() - ctx.capturedRawNs());
-                }
+                continue;
+            }
+            lastSet = s;
+            if ((s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && ctx.captured() != null) {
+                slew = (s.realNs() - ctx.capturedRealNs()) - (s.rawBeforeNs() - ctx.capturedRawNs());
             }
         }
-        long predictedStep = ctx.atResume().clockNs() + (ctx.firstEntryRawNs() - ctx.atResumeRawNs()) - lastBeforeNs;
-        List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).toList();
+        long predictedAtEntry;
+        long predictionBracketNs;
+        Long resumeLatency = null;
+        if (lastSet != null) {
+            long mid = lastSet.rawBeforeNs() + (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
+            predictedAtEntry = effectiveClock(lastSet) + (entry.rawNs() - mid);
+            predictionBracketNs = (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
+            resumeLatency = entry.rawNs() - lastSet.rawAfterNs();
+        } else {
+            predictedAtEntry = ctx.atResume().clockNs() + (entry.rawNs() - ctx.atResumeRawNs());
+            predictionBracketNs = 0;
+        }
+
+        Long step = null, exitSlack = null, entrySlack = null, intended = null, error = null, predicted = null;
+        String timing = "coarse";
+        long uncertainty;
+        TscOffset src = ctx.sourceTscOffset();
+        TscOffset dst = ctx.targetTscOffset();
+        if (first != null) {
+            step = first.ns() - lastBeforeNs;
+            long clockAtExit;
+            long clockAtEntry;
+            if (exit.hasTsc() && entry.hasTsc() && src != null && dst != null) {
+                timing = "guest TSC";
+                long guestTscExit = exit.hostTsc() + src.cycles();
+                long guestTscEntry = entry.hostTsc() + dst.cycles();
+                clockAtExit = first.oldParams().nsAtSigned(guestTscExit);
+                clockAtEntry = first.newParams().nsAtSigned(guestTscEntry);
+                exitSlack = clockAtExit - lastBeforeNs;
+                entrySlack = first.ns() - clockAtEntry;
+                long cycles = exit.widthCycles() + entry.widthCycles() + src.uncertaintyCycles() + dst.uncertaintyCycles();
+                uncertainty = cyclesToNs(first, cycles) + predictionBracketNs + RATE_GUARD_NS;
+                if (exitSlack < 0 || entrySlack < 0) {
+                    diagnostics.add("the host instants do not bracket the guest's readings (exit slack " + exitSlack + " ns, entry slack "
+                            + entrySlack + " ns): a TSC offset or the TSC rate is not what the probe assumes");
+                }
+            } else {
+                clockAtExit = lastBeforeNs;
+                clockAtEntry = first.ns();
+                long stopSlack = ctx.atStop().clockNs() - lastBeforeNs;
+                uncertainty = Math.max(20_000, 2 * Math.abs(stopSlack)) + predictionBracketNs;
+                diagnostics.add("coarse timing: " + (!exit.hasTsc() ? "the host TSC cannot be read here" : "no TSC offset")
+                        + "; the guest's own running time around the pause counts as error");
+            }
+            long intendedAtEntry = clockAtExit + (real ? hostGapNs : 0);
+            error = clockAtEntry - intendedAtEntry;
+            predicted = predictedAtEntry - intendedAtEntry;
+            intended = step - error;
+        } else {
+            uncertainty = predictionBracketNs + RATE_GUARD_NS;
+        }
+        ClockData captured = ctx.captured() != null ? ctx.captured() : ctx.atStop();
+        long stopLatency = captured.clockNs() - lastBeforeNs;
+        List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();
         boolean guestStopped = changes.stream().anyMatch(e -> (e.newParams().flags() & 2) != 0);
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
-        Long tscNs = tscCycles == null || tscKhz <= 0 ? null : Math.round(tscCycles * 1e6 / tscKhz);
+        Long tscNs = first == null || tscCycles < 0 ? null : cyclesToNs(first, tscCycles);
+
         List<String> steps = new ArrayList<>();
-        steps.add(String.format("pause: vCPUs out of the guest; the guest's last reading %d ns; KVM_GET_CLOCK %d ns (%s)",
-                lastBeforeNs, ctx.atStop().clockNs(), masterClock(ctx.atStop())));
+        steps.add(String.format("pause: vCPU 0 out of the guest; its last reading %d ns; KVM_GET_CLOCK %d ns (%s)",
+                lastBeforeNs, ctx.atStop().clockNs(), ctx.atStop().tscStable() ? "master clock on" : "master clock off"));
         if (ctx.captured() != null) steps.add("capture: KVM_GET_CLOCK " + ctx.captured().clockNs() + " ns, flags 0x" + Integer.toHexString(ctx.captured().flags()));
         for (SetClockStep s : ctx.sets()) {
             steps.add(String.format("KVM_SET_CLOCK %d ns, flags 0x%x%s%s", s.clockNs(), s.flags(),
@@ -110,12 +166,18 @@ public final class RestoreRun {
                     s.guestRunning() ? " while the guest ran (its clock read " + s.before().clockNs() + " ns just before)" : " before the resume"));
         }
         steps.addAll(ctx.ctrl());
-        steps.add(String.format("resume: KVM_GET_CLOCK %d ns just before; vCPU 0 entered %d us after the pause", ctx.atResume().clockNs(), hostGapNs / 1000));
+        steps.add(String.format("resume: KVM_GET_CLOCK %d ns just before; vCPU 0 entered %d us after it left", ctx.atResume().clockNs(), hostGapNs / 1000));
+        if (src != null && dst != null) steps.add("TSC offsets from " + src.how() + " and " + dst.how());
         return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
-                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, intended, step == null ? null : step - intended,
-                predictedStep, stopLatency, resumeLatency, slew, quantumNs(recipe), Math.max(20_000, 2 * Math.abs(stopSlack)), stopSlack,
-                later, predictedLater, tscCycles, tscNs, guestStopped, ctx.atStop().tscStable(), end.tscStable(),
-                before.samples(), last.samples(), steps, diagnostics);
+                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
+                uncertainty, timing, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
+                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics);
+    }
+
+    /** {@code cycles} (>= 0) in ns through the guest's new pvclock scale. */
+    static long cyclesToNs(GuestEvent e, long cycles) {
+        var p = e.newParams();
+        return p.nsAt(p.tscTimestamp() + cycles) - p.systemTimeNs();
     }
 
     /** The clock a {@code KVM_SET_CLOCK} gives, with the kernel's {@code KVM_CLOCK_REALTIME} correction (never backwards). */
@@ -124,16 +186,4 @@ public final class RestoreRun {
         return s.clockNs() + Math.max(0, s.realNs() - s.realtimeNs());
     }
 
-    private static long quantumNs(Recipe r) {
-        return r instanceof Quantized q ? q.quantumNs() : 0;
-    }
-
-    private static String masterClock(ClockData c) {
-        return c.tscStable() ? "master clock on" : "master clock off";
-    }
-
-    /** A recipe that stores the clock in coarser units than ns. */
-    public interface Quantized {
-        long quantumNs();
-    }
 }

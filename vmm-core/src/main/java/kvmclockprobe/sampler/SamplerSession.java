@@ -145,11 +145,11 @@ public final class SamplerSession implements AutoCloseable {
      * port I/O completed (the final {@code KVM_RUN} ran with {@code immediate_exit}, which KVM
      * documents as what makes the state consistent for a save), and its thread ended.
      *
-     * @param machine      the VM, now the caller's to save, resume or close
-     * @param stoppedRawNs CLOCK_MONOTONIC_RAW when the last vCPU had left the guest
-     * @param events       every event the guest recorded before the pause
+     * @param machine the VM, now the caller's to save, resume or close
+     * @param stopped when vCPU 0 had left the guest for the last time, on the host
+     * @param events  every event the guest recorded before the pause
      */
-    public record Paused(Machine machine, long stoppedRawNs, List<GuestEvent> events) {}
+    public record Paused(Machine machine, HostInstant stopped, List<GuestEvent> events) {}
 
     /**
      * Pauses the guest as a VMM does before a save: kicks every vCPU out of the guest and ends
@@ -182,28 +182,26 @@ public final class SamplerSession implements AutoCloseable {
             }
             if (t.isAlive()) throw new GuestFailure(t.getName() + " did not end within " + timeout + " of the pause");
         }
-        long stopped = 0;
-        for (VcpuRunner r : runners) stopped = Math.max(stopped, r.stoppedRawNs());
         detached = true;
-        return new Paused(machine, stopped, events());
+        return new Paused(machine, runners.get(0).stopped(), events());
     }
 
     /** Set by {@link #pause}: the machine is no longer this session's to close. */
     private volatile boolean detached;
 
     /**
-     * CLOCK_MONOTONIC_RAW just before vCPU {@code index} first entered the guest in this session,
+     * The host instant just before vCPU {@code index} first entered the guest in this session,
      * waiting at most {@code timeout} for it.
      */
-    public long firstEntryRawNs(int index, Duration timeout) {
+    public HostInstant firstEntry(int index, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         VcpuRunner r = runners.get(index);
-        while (r.firstEntryRawNs() == 0) {
+        while (r.firstEntry() == null) {
             checkHealthy();
             if (System.nanoTime() > deadline) throw new GuestFailure("vCPU " + index + " did not enter the guest within " + timeout);
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
-        return r.firstEntryRawNs();
+        return r.firstEntry();
     }
 
     /** vCPU {@code index}'s block as the guest last wrote it (read it while that vCPU is out of the guest, or paused). */

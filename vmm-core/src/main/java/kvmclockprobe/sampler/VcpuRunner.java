@@ -15,7 +15,6 @@ import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
-import kvmclockprobe.sys.Libc;
 
 /**
  * Runs one vCPU of the sampler guest on its own platform thread: enters the guest, answers its
@@ -40,10 +39,10 @@ final class VcpuRunner implements Runnable {
     private volatile boolean forceStop;
     private volatile boolean done;
     private volatile RuntimeException failure;
-    /** CLOCK_MONOTONIC_RAW just before the first {@code KVM_RUN}; 0 until then. */
-    private volatile long firstEntryRawNs;
-    /** CLOCK_MONOTONIC_RAW just after the {@code KVM_RUN} that a {@link #forceStop()} ended; 0 until then. */
-    private volatile long stoppedRawNs;
+    /** The host instant just before the first {@code KVM_RUN}; null until then. */
+    private volatile HostInstant firstEntry;
+    /** The host instant just after the {@code KVM_RUN} that a {@link #forceStop()} ended; null until then. */
+    private volatile HostInstant stopped;
 
     VcpuRunner(Vcpu vcpu, VcpuBlock block, Consumer<GuestEvent> events) {
         this.vcpu = vcpu;
@@ -75,7 +74,7 @@ final class VcpuRunner implements Runnable {
         while (true) {
             runActions();
             enteredNanos = System.nanoTime();
-            if (firstEntryRawNs == 0) firstEntryRawNs = Libc.monotonicRawNs();
+            if (firstEntry == null) firstEntry = HostInstant.now();
             inGuest = true;
             VcpuExit exit = vcpu.run();
             inGuest = false;
@@ -96,7 +95,7 @@ final class VcpuRunner implements Runnable {
                                 index(), hungAfterNs / 1e9, Machine.describeRegisters(vcpu)));
                     }
                     if (forceStop) {
-                        stoppedRawNs = Libc.monotonicRawNs();
+                        stopped = HostInstant.now();
                         return;
                     }
                 }
@@ -174,12 +173,12 @@ final class VcpuRunner implements Runnable {
         vcpu.kick();
     }
 
-    long firstEntryRawNs() {
-        return firstEntryRawNs;
+    HostInstant firstEntry() {
+        return firstEntry;
     }
 
-    long stoppedRawNs() {
-        return stoppedRawNs;
+    HostInstant stopped() {
+        return stopped;
     }
 
     boolean awaitReady(long timeoutMs) throws InterruptedException {

@@ -28,7 +28,8 @@ class RestoreReportsTest {
                 RestoreFixtures.measured(new Claims("good", Intent.FROZEN, false, true), frozen(1_200, List.of(), true)),
                 RestoreFixtures.measured(new Claims("late", Intent.FROZEN, true, null), frozen(-4_000_000_000L, List.of(4_100_000_000L), false)),
                 RestoreFixtures.skipped(new Claims("exact", Intent.FROZEN, false, null)),
-                RestoreFixtures.measured(new Claims("bad", Intent.FROZEN, false, null), frozen(200_000_000L, List.of(), false))), 4);
+                RestoreFixtures.measured(new Claims("bad", Intent.FROZEN, false, null),
+                        RestoreFixtures.measurement(Intent.FROZEN, 200_000_000L, 0, List.of(), false))), 4);
     }
 
     @Test
@@ -52,7 +53,8 @@ class RestoreReportsTest {
         assertThat(j.get("summary").get("xfail").asLong()).isEqualTo(1);
         JsonNode good = j.get("results").get(0);
         assertThat(good.get("error_at_resume_ns").asLong()).isEqualTo(1_200);
-        assertThat(good.get("bound_ns").asLong()).isEqualTo(25_000);
+        assertThat(good.get("bound_ns").asLong()).isEqualTo(2_000);
+        assertThat(good.get("timing").asText()).isEqualTo("guest TSC");
         assertThat(good.get("guest_stopped").asBoolean()).isTrue();
         assertThat(good.get("intent").asText()).isEqualTo("frozen");
         JsonNode skipped = j.get("results").get(2);
@@ -61,7 +63,7 @@ class RestoreReportsTest {
         assertThat(skipped.get("later_jumps_ns").size()).isZero();
         List<String> keys = iterable(good.fieldNames());
         assertThat(iterable(skipped.fieldNames())).containsExactlyElementsOf(keys);
-        assertThat(keys.stream().filter(k -> k.endsWith("_ns"))).contains("error_at_resume_ns", "predicted_error_ns", "tsc_step_ns");
+        assertThat(keys.stream().filter(k -> k.endsWith("_ns"))).contains("error_at_resume_ns", "predicted_error_ns", "tsc_step_ns", "exit_slack_ns");
         assertThat(j.get("results").get(1).get("expected_failure").asBoolean()).isTrue();
     }
 
@@ -77,7 +79,7 @@ class RestoreReportsTest {
         assertThat(cases.get("late").hasSkipped()).isTrue();
         assertThat(cases.get("late").getFailureMessage()).startsWith("expected failure of a known-bad sequence");
         assertThat(cases.get("bad").hasFailure()).isTrue();
-        assertThat(cases.get("bad").getFailureMessage()).contains("+200000000 ns off its intent");
+        assertThat(cases.get("bad").getFailureMessage()).contains("error +200000000 ns against the intent");
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

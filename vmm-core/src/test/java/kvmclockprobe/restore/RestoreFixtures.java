@@ -26,21 +26,21 @@ public final class RestoreFixtures {
     }
 
     /**
-     * A frozen-intent measurement: the guest stepped {@code stepNs} across the pause, the
-     * capture came 3 us after its last reading, the entry 2 us after the set, tolerance 20 us.
+     * A measurement with the guest clock resuming {@code errorNs} off its intent where the
+     * sequence predicts {@code predictedErrorNs}, measured to 2 us ("guest TSC" timing).
      */
-    public static RestoreMeasurement frozen(long stepNs, List<Long> laterJumps, boolean guestStopped) {
-        return new RestoreMeasurement("test", Intent.FROZEN, 1, 200, 5_000_000_000L, 5_000_000_000L + stepNs, stepNs,
-                200_300_000L, 0, stepNs, 5_000L, 3_000L, 2_000L, 0, 0, 20_000L, 4_000L, laterJumps, List.of(),
+    public static RestoreMeasurement measurement(Intent intent, long errorNs, long predictedErrorNs, List<Long> laterJumps, boolean guestStopped) {
+        long gap = 200_300_000L;
+        long exitSlack = 300, entrySlack = 500;
+        long intended = exitSlack + entrySlack + (intent == Intent.REAL_TIME ? gap : 0);
+        long step = intended + errorNs;
+        return new RestoreMeasurement("test", intent, 1, 200, 5_000_000_000L, 5_000_000_000L + step, step, gap, exitSlack, entrySlack,
+                intended, errorNs, predictedErrorNs, 2_000L, "guest TSC", 3_000L, 2_000L, 0, laterJumps, List.of(),
                 100L, 40L, guestStopped, true, true, 1000, 2000, List.of("pause", "resume"), List.of());
     }
 
-    /** A real-time-intent measurement with a host gap of 200.3 ms and a realtime slew of {@code slewNs}. */
-    public static RestoreMeasurement realTime(long stepNs, long slewNs) {
-        long gap = 200_300_000L;
-        return new RestoreMeasurement("test", Intent.REAL_TIME, 1, 200, 5_000_000_000L, 5_000_000_000L + stepNs, stepNs,
-                gap, gap, stepNs - gap, gap + 1_000L, 3_000L, 2_000L, slewNs, 0, 20_000L, 4_000L, List.of(), List.of(),
-                100L, 40L, false, true, true, 1000, 2000, List.of("pause", "resume"), List.of());
+    public static RestoreMeasurement frozen(long errorNs, List<Long> laterJumps, boolean guestStopped) {
+        return measurement(Intent.FROZEN, errorNs, errorNs, laterJumps, guestStopped);
     }
 
     public static RestoreReport report(List<RestoreResult> results) {

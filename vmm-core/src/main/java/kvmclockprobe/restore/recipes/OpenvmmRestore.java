@@ -4,7 +4,6 @@ import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
 import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
-import kvmclockprobe.restore.RestoreRun;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.snapshot.Snapshot;
 
@@ -19,7 +18,7 @@ import kvmclockprobe.snapshot.Snapshot;
  * clock. No {@code KVM_KVMCLOCK_CTRL}. Read at HEAD 1488a37b (August 2026). The guest clock is
  * frozen, to the reference counter's 100 ns.
  */
-public final class OpenvmmRestore implements Recipe, RestoreRun.Quantized {
+public final class OpenvmmRestore implements Recipe {
     public String name() {
         return "openvmm-restore";
     }
@@ -35,10 +34,6 @@ public final class OpenvmmRestore implements Recipe, RestoreRun.Quantized {
     public String source() {
         return "openvmm vmm_core/virt_kvm/src/arch/x86_64/vm_state.rs reftime(), set_reftime(); vmm_core/src/partition_unit.rs "
                 + "PartitionUnitRunner::restore";
-    }
-
-    public long quantumNs() {
-        return 100;
     }
 
     public Boolean expectsGuestStopped() {
