@@ -50,6 +50,7 @@ public final class RestoreJson {
         o.put("predicted_error_ns", m == null ? null : m.predictedErrorNs());
         o.put("bound_ns", bound);
         o.put("timing", m == null ? null : m.timing());
+        o.put("pvclock_vs_kvm_clock_ns", m == null ? null : m.pvclockVsKvmClockNs());
         o.put("guest_step_ns", m == null ? null : m.guestStepNs());
         o.put("intended_step_ns", m == null ? null : m.intendedStepNs());
         o.put("host_gap_ns", m == null ? null : m.hostGapNs());

@@ -67,6 +67,7 @@ public final class RestoreTap {
         lines.add(String.format("guest clock step across the pause %s, intended %s (slack at exit %s, at entry %s); host gap %s",
                 CheckTable.ns(m.guestStepNs()), CheckTable.ns(m.intendedStepNs()), CheckTable.ns(m.exitSlackNs()),
                 CheckTable.ns(m.entrySlackNs()), CheckTable.ns(m.hostGapNs())));
+        lines.add("the guest's pvclock at the entry against KVM_GET_CLOCK: " + CheckTable.ns(m.pvclockVsKvmClockNs()));
         lines.add(String.format("the clock ran %s from the guest's last reading to the capture; %s from the set to the entry",
                 CheckTable.ns(m.stopLatencyNs()), CheckTable.ns(m.resumeLatencyNs())));
         lines.add("later jumps " + (m.laterJumpsNs().isEmpty() ? "none" : m.laterJumpsNs().stream().map(CheckTable::ns).toList())

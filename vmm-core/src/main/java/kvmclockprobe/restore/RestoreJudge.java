@@ -25,6 +25,13 @@ import kvmclockprobe.check.Status;
 public final class RestoreJudge {
     private RestoreJudge() {}
 
+    /**
+     * The guest's pvclock against {@code KVM_GET_CLOCK} on the host TSC: both are the same line from
+     * the same master-clock reference, through the guest's and the host's scale for one TSC rate,
+     * so they agree to a few ns over the milliseconds between; 1 us leaves room for a TSC/raw pair.
+     */
+    static final long PVCLOCK_VS_KVM_BOUND_NS = 1_000;
+
     public static RestoreVerdict judge(Recipe recipe, RestoreMeasurement m) {
         if (m.errorAtResumeNs() == null || m.predictedErrorNs() == null) {
             return new RestoreVerdict(Status.ERROR, "the guest saw no pvclock update after the resume: it cannot say where its clock resumed", null);
@@ -36,6 +43,10 @@ public final class RestoreJudge {
         if (Math.abs(off) > bound) {
             failures.add(String.format("the guest clock resumed %+d ns from where the sequence puts it (error %+d ns against the intent, "
                     + "predicted %+d ns; bound %d ns)", off, error, m.predictedErrorNs(), bound));
+        }
+        if (m.pvclockVsKvmClockNs() != null && Math.abs(m.pvclockVsKvmClockNs()) > PVCLOCK_VS_KVM_BOUND_NS) {
+            failures.add(String.format("the pvclock the guest resumed on is %+d ns off KVM's own clock for the VM (KVM_GET_CLOCK)",
+                    m.pvclockVsKvmClockNs()));
         }
         for (long jump : m.laterJumpsNs()) {
             if (Math.abs(jump) > bound) {

@@ -26,6 +26,9 @@ import java.util.List;
  *                              entry; or {@code KVM_GET_CLOCK} of the resuming VM when nothing was set)
  * @param uncertaintyNs         how far the measurement and the prediction can disagree for a kernel that does what the API says
  * @param timing                "guest TSC" or "coarse"
+ * @param pvclockVsKvmClockNs   the guest's pvclock at the entry minus {@code KVM_GET_CLOCK} of the resuming VM (read just
+ *                              before, carried to the entry on the host TSC): 0 for a kernel whose pvclock is its own clock;
+ *                              null without the host TSC
  * @param stopLatencyNs         guest clock from its last reading to the clock the VMM captured (the clock ran on that long)
  * @param resumeLatencyNs       raw time from the last {@code KVM_SET_CLOCK} before the entry to the entry; null when none
  * @param realtimeSlewNs        with {@code KVM_CLOCK_REALTIME}: realtime minus raw time elapsed from the capture to the set
@@ -41,7 +44,7 @@ import java.util.List;
 public record RestoreMeasurement(String recipe, Intent intent, int vcpus, long pauseMs,
                                  long lastBeforeNs, Long firstAfterNs, Long guestStepNs, long hostGapNs,
                                  Long exitSlackNs, Long entrySlackNs, Long intendedStepNs, Long errorAtResumeNs,
-                                 Long predictedErrorNs, long uncertaintyNs, String timing,
+                                 Long predictedErrorNs, long uncertaintyNs, String timing, Long pvclockVsKvmClockNs,
                                  long stopLatencyNs, Long resumeLatencyNs, long realtimeSlewNs,
                                  List<Long> laterJumpsNs, List<Long> predictedLaterJumpsNs,
                                  Long tscStepCycles, Long tscStepNs, boolean guestStopped,

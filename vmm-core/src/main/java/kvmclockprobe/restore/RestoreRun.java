@@ -103,7 +103,9 @@ public final class RestoreRun {
         Long resumeLatency = null;
         if (lastSet != null) {
             long mid = lastSet.rawBeforeNs() + (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
-            predictedAtEntry = effectiveClock(lastSet) + (entry.rawNs() - mid);
+            // KVM reads the realtime right after its snapshot, inside the ioctl: both taken at the midpoint.
+            long realtimeAtMid = (lastSet.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 ? mid - lastSet.rawBeforeNs() : 0;
+            predictedAtEntry = effectiveClock(lastSet) + realtimeAtMid + (entry.rawNs() - mid);
             predictionBracketNs = (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
             resumeLatency = entry.rawNs() - lastSet.rawAfterNs();
         } else {
@@ -111,7 +113,7 @@ public final class RestoreRun {
             predictionBracketNs = 0;
         }
 
-        Long step = null, exitSlack = null, entrySlack = null, intended = null, error = null, predicted = null;
+        Long step = null, exitSlack = null, entrySlack = null, intended = null, error = null, predicted = null, pvclockVsKvm = null;
         String timing = "coarse";
         long uncertainty;
         TscOffset src = ctx.sourceTscOffset();
@@ -128,6 +130,14 @@ public final class RestoreRun {
                 clockAtEntry = first.newParams().nsAtSigned(guestTscEntry);
                 exitSlack = clockAtExit - lastBeforeNs;
                 entrySlack = first.ns() - clockAtEntry;
+                ClockData r = ctx.atResume();
+                if (r.hasHostTsc()) {
+                    // KVM_GET_CLOCK just before the resume, carried to the entry on the host TSC: the clock
+                    // KVM holds for the VM, against the pvclock it then wrote for the guest.
+                    long cycles = entry.hostTsc() - r.hostTsc();
+                    long kvmAtEntry = r.clockNs() + (cycles >= 0 ? cyclesToNs(first, cycles) : -cyclesToNs(first, -cycles));
+                    pvclockVsKvm = clockAtEntry - kvmAtEntry;
+                }
                 long cycles = exit.widthCycles() + entry.widthCycles() + src.uncertaintyCycles() + dst.uncertaintyCycles();
                 uncertainty = cyclesToNs(first, cycles) + predictionBracketNs + RATE_GUARD_NS;
                 if (exitSlack < 0 || entrySlack < 0) {
@@ -170,7 +180,7 @@ public final class RestoreRun {
         if (src != null && dst != null) steps.add("TSC offsets from " + src.how() + " and " + dst.how());
         return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
                 lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
-                uncertainty, timing, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
+                uncertainty, timing, pvclockVsKvm, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
                 ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics);
     }
 

@@ -48,6 +48,21 @@ class PvclockParamsTest {
     }
 
     @Test
+    void beforeTheTimestampTheSignedLineMirrorsTheUnsignedOne() {
+        SplittableRandom random = new SplittableRandom(20261202);
+        for (int shift = -8; shift <= 4; shift++) {
+            for (int i = 0; i < 500; i++) {
+                long stamp = 1L << 50;
+                long d = random.nextLong(1L << 36);
+                PvclockParams p = new PvclockParams(2, stamp, 1L << 52, random.nextInt(), (byte) shift, (byte) 1);
+                assertThat(p.nsAtSigned(stamp + d)).isEqualTo(p.nsAt(stamp + d));
+                // The clock d cycles before the stamp is as far below system_time as d cycles after is above it.
+                assertThat(p.nsAtSigned(stamp - d)).isEqualTo(2 * p.systemTimeNs() - p.nsAt(stamp + d));
+            }
+        }
+    }
+
+    @Test
     void knownValue() {
         // 2.596124 GHz: one second of TSC is 2,596,124,000 cycles; KVM's mul/shift for it.
         PvclockParams p = new PvclockParams(2, 1_000, 5_000_000_000L, (int) 3308753585L, (byte) -1, (byte) 1);

@@ -1,0 +1,116 @@
+package kvmclockprobe.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import kvmclockprobe.check.Status;
+import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.testing.RequiresKvm;
+
+/**
+ * Every restore recipe on the real /dev/kvm (in the lab where the host has none): each runs to a
+ * verdict or a named skip and shows what its sequence is documented to do. One run of all the
+ * recipes serves every test.
+ */
+@RequiresKvm
+class RestoreOnThisHostTest {
+    static final RestoreRun.Settings SETTINGS = new RestoreRun.Settings(Duration.ofMillis(300), Duration.ofMillis(400), 1);
+
+    private static Map<String, RestoreResult> all;
+    private static RuntimeException allFailed;
+
+    private static synchronized Map<String, RestoreResult> all(Kvm kvm) {
+        if (allFailed != null) throw allFailed;
+        if (all == null) {
+            try {
+                Map<String, RestoreResult> byName = new LinkedHashMap<>();
+                for (RestoreResult r : RestoreRun.run(kvm, Recipes.ALL, SETTINGS, () -> false)) {
+                    byName.put(r.recipe().name(), r);
+                    System.out.printf("%-38s %-5s %s%n", r.recipe().name(), r.status().label(), r.reason());
+                }
+                all = byName;
+            } catch (RuntimeException e) {
+                allFailed = e;
+                throw e;
+            }
+        }
+        return all;
+    }
+
+    private static RestoreMeasurement measured(Kvm kvm, String name) {
+        RestoreResult r = all(kvm).get(name);
+        assertThat(r).as("%s: %s", name, r.reason()).isInstanceOf(RestoreResult.Measured.class);
+        return ((RestoreResult.Measured) r).measurement();
+    }
+
+    @Test
+    void everyRecipeRunsToAVerdictOrASkipNamingWhatIsMissing(Kvm kvm) {
+        Map<String, RestoreResult> results = all(kvm);
+        assertThat(results.keySet()).containsExactlyElementsOf(Recipes.names());
+        for (RestoreResult r : results.values()) {
+            assertThat(r.status()).as("%s: %s", r.recipe().name(), r.reason()).isNotEqualTo(Status.ERROR);
+            if (r.status() == Status.SKIP) {
+                assertThat(r.recipe().name()).isEqualTo("exact-clock-guest");
+                assertThat(r.reason()).contains("KVM_GET_CLOCK_GUEST");
+                continue;
+            }
+            RestoreMeasurement m = ((RestoreResult.Measured) r).measurement();
+            assertThat(m.samplesAfter()).as("%s: the guest went on sampling", r.recipe().name()).isGreaterThan(m.samplesBefore());
+            assertThat(m.errorAtResumeNs()).as(r.recipe().name()).isNotNull();
+        }
+    }
+
+    @Test
+    void everyCorrectSequenceResumesTheClockWhereTheKvmApiPutsIt(Kvm kvm) {
+        for (RestoreResult r : all(kvm).values()) {
+            if (r.recipe().knownBad() || r.status() == Status.SKIP) continue;
+            assertThat(r.status()).as("%s: %s", r.recipe().name(), r.reason()).isEqualTo(Status.PASS);
+        }
+    }
+
+    @Test
+    void theLateClockOrderShowsASecondJumpAndTheCorrectOrderDoesNot(Kvm kvm) {
+        RestoreMeasurement late = measured(kvm, "cloud-hypervisor-restore-late-clock");
+        RestoreMeasurement right = measured(kvm, "cloud-hypervisor-restore");
+        assertThat(late.laterJumpsNs()).as("late: %s", late.steps()).isNotEmpty();
+        // The vCPUs first ran on the fresh VM's own clock, far behind, then the set moved it forward.
+        assertThat(late.errorAtResumeNs()).isNegative();
+        assertThat(late.laterJumpsNs().getFirst()).isPositive();
+        assertThat(late.predictedLaterJumpsNs()).hasSize(1);
+        assertThat(right.laterJumpsNs()).allSatisfy(j -> assertThat(Math.abs(j)).isLessThanOrEqualTo(right.uncertaintyNs()));
+        assertThat(all(kvm).get("cloud-hypervisor-restore-late-clock").expectedFailure()).isTrue();
+    }
+
+    @Test
+    void kvmclockCtrlOnRestoreShowsGuestStoppedAndItsAbsenceDoesNot(Kvm kvm) {
+        assertThat(measured(kvm, "firecracker-snapshot").guestStopped()).isTrue();
+        assertThat(measured(kvm, "firecracker-snapshot-no-kvmclock-ctrl").guestStopped()).isFalse();
+        assertThat(measured(kvm, "qemu-stop-cont").guestStopped()).isTrue();
+    }
+
+    @Test
+    void theTscRunsOnAcrossAStopContAndIsFrozenAcrossASnapshot(Kvm kvm) {
+        RestoreMeasurement stopCont = measured(kvm, "qemu-stop-cont");
+        assertThat(stopCont.tscStepNs()).isGreaterThanOrEqualTo(SETTINGS.pause().toNanos());
+        for (String name : new String[] {"qemu-migrate", "firecracker-snapshot", "openvmm-restore"}) {
+            RestoreMeasurement m = measured(kvm, name);
+            // The TSC written back is the one saved: the downtime is not in it.
+            assertThat(m.tscStepNs()).as(name).isLessThan(m.hostGapNs() - SETTINGS.pause().toNanos() / 2);
+        }
+    }
+
+    @Test
+    void aRealTimeRestoreAdvancesTheClockByTheDowntimeAndAFrozenOneDoesNot(Kvm kvm) {
+        RestoreMeasurement real = measured(kvm, "cloud-hypervisor-restore");
+        assertThat(real.intent()).isEqualTo(Intent.REAL_TIME);
+        assertThat(real.guestStepNs()).isGreaterThanOrEqualTo(SETTINGS.pause().toNanos());
+        RestoreMeasurement frozen = measured(kvm, "firecracker-snapshot");
+        // Frozen: the guest clock moved by the VMM's own latencies, not by the downtime on top of them.
+        assertThat(frozen.guestStepNs()).isLessThan(frozen.hostGapNs() - SETTINGS.pause().toNanos() / 2);
+    }
+}
