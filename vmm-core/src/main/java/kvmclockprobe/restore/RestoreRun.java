@@ -26,8 +26,12 @@ import kvmclockprobe.sampler.VcpuStatus;
 public final class RestoreRun {
     private static final Logger log = LoggerFactory.getLogger(RestoreRun.class);
 
-    /** Sampling before the pause: long enough for KVM's master clock to come on after the vCPUs' TSC sync. */
-    static final Duration WARM_UP = Duration.ofMillis(500);
+    /**
+     * Sampling before the pause: long enough for KVM's master clock to come on after the vCPUs'
+     * TSC sync, and for the guest clock to stand well above where a fresh VM's clock starts (0 at
+     * its creation), so that a sequence which runs the guest on the fresh VM's clock shows it.
+     */
+    static final Duration WARM_UP = Duration.ofMillis(1500);
 
     /** @param pause the downtime; @param after sampling after the resume */
     public record Settings(Duration pause, Duration after, int vcpus) {}
