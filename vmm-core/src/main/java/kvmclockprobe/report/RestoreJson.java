@@ -51,6 +51,10 @@ public final class RestoreJson {
         o.put("bound_ns", bound);
         o.put("timing", m == null ? null : m.timing());
         o.put("pvclock_vs_kvm_clock_ns", m == null ? null : m.pvclockVsKvmClockNs());
+        if (m == null || m.driftNsPerSec() == null || !Double.isFinite(m.driftNsPerSec())) o.putNull("drift_ns_per_s");
+        else o.put("drift_ns_per_s", m.driftNsPerSec().doubleValue());
+        o.put("capture_vs_guest_clock_ns", m == null ? null : m.captureVsGuestClockNs());
+        o.put("predicted_capture_vs_guest_clock_ns", m == null ? null : m.predictedCaptureVsGuestClockNs());
         o.put("guest_step_ns", m == null ? null : m.guestStepNs());
         o.put("intended_step_ns", m == null ? null : m.intendedStepNs());
         o.put("host_gap_ns", m == null ? null : m.hostGapNs());

@@ -68,6 +68,8 @@ public final class RestoreTap {
                 CheckTable.ns(m.guestStepNs()), CheckTable.ns(m.intendedStepNs()), CheckTable.ns(m.exitSlackNs()),
                 CheckTable.ns(m.entrySlackNs()), CheckTable.ns(m.hostGapNs())));
         lines.add("the guest's pvclock at the entry against KVM_GET_CLOCK: " + CheckTable.ns(m.pvclockVsKvmClockNs()));
+        lines.add("the captured clock against the guest's at that instant " + CheckTable.ns(m.captureVsGuestClockNs()) + ", predicted "
+                + CheckTable.ns(m.predictedCaptureVsGuestClockNs()) + " (drift " + CheckTable.nsPerSec(m.driftNsPerSec()) + " B-A)");
         lines.add(String.format("the clock ran %s from the guest's last reading to the capture; %s from the set to the entry",
                 CheckTable.ns(m.stopLatencyNs()), CheckTable.ns(m.resumeLatencyNs())));
         lines.add("later jumps " + (m.laterJumpsNs().isEmpty() ? "none" : m.laterJumpsNs().stream().map(CheckTable::ns).toList())

@@ -43,6 +43,7 @@ public final class RestoreContext implements AutoCloseable {
     private HostInstant stopped;
     private TscOffset sourceTscOffset;
     private TscOffset targetTscOffset;
+    private long sourceTscKhz;
     private ClockData atStop;
     private ClockData captured;
     private long capturedRawNs;
@@ -71,6 +72,7 @@ public final class RestoreContext implements AutoCloseable {
         lastBefore = source.status(0);
         atStop = p.machine().vm().getClock();
         sourceTscOffset = TscOffset.of(p.machine().vcpus().get(0));
+        sourceTscKhz = p.machine().vcpus().get(0).getTscKhz();
         return p.machine();
     }
 
@@ -194,6 +196,10 @@ public final class RestoreContext implements AutoCloseable {
 
     TscOffset sourceTscOffset() {
         return sourceTscOffset;
+    }
+
+    long sourceTscKhz() {
+        return sourceTscKhz;
     }
 
     TscOffset targetTscOffset() {

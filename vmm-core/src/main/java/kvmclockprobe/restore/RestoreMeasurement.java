@@ -29,6 +29,11 @@ import java.util.List;
  * @param pvclockVsKvmClockNs   the guest's pvclock at the entry minus {@code KVM_GET_CLOCK} of the resuming VM (read just
  *                              before, carried to the entry on the host TSC): 0 for a kernel whose pvclock is its own clock;
  *                              null without the host TSC
+ * @param driftNsPerSec         the analytic B-A drift of the source VM's pvclock (issue 6's arithmetic)
+ * @param captureVsGuestClockNs the clock the VMM captured minus the guest's own clock at that instant (on the host TSC);
+ *                              null when {@code KVM_GET_CLOCK} gave no host TSC (master clock off)
+ * @param predictedCaptureVsGuestClockNs 0 in master-clock mode ({@code KVM_GET_CLOCK} is the guest's line); without it,
+ *                              A minus B: minus the drift times the time since the guest's last pvclock update
  * @param stopLatencyNs         guest clock from its last reading to the clock the VMM captured (the clock ran on that long)
  * @param resumeLatencyNs       raw time from the last {@code KVM_SET_CLOCK} before the entry to the entry; null when none
  * @param realtimeSlewNs        with {@code KVM_CLOCK_REALTIME}: realtime minus raw time elapsed from the capture to the set
@@ -45,6 +50,7 @@ public record RestoreMeasurement(String recipe, Intent intent, int vcpus, long p
                                  long lastBeforeNs, Long firstAfterNs, Long guestStepNs, long hostGapNs,
                                  Long exitSlackNs, Long entrySlackNs, Long intendedStepNs, Long errorAtResumeNs,
                                  Long predictedErrorNs, long uncertaintyNs, String timing, Long pvclockVsKvmClockNs,
+                                 Double driftNsPerSec, Long captureVsGuestClockNs, Long predictedCaptureVsGuestClockNs,
                                  long stopLatencyNs, Long resumeLatencyNs, long realtimeSlewNs,
                                  List<Long> laterJumpsNs, List<Long> predictedLaterJumpsNs,
                                  Long tscStepCycles, Long tscStepNs, boolean guestStopped,

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.clock.AnalyticDrift;
+import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.KvmUnavailableException;
@@ -165,6 +167,27 @@ public final class RestoreRun {
         }
         ClockData captured = ctx.captured() != null ? ctx.captured() : ctx.atStop();
         long stopLatency = captured.clockNs() - lastBeforeNs;
+        // Where the kernel matters: the clock the VMM captured against the guest's own at that instant.
+        // In master-clock mode KVM_GET_CLOCK is the guest's line (C = B without TSC scaling); without it,
+        // it is A, and the guest's B has drifted from A since its last pvclock update by the analytic drift.
+        Double driftNsPerSec = null;
+        Long captureVsGuest = null, predictedCaptureVsGuest = null;
+        if (first != null) {
+            try {
+                driftNsPerSec = AnalyticDrift.of(ctx.sourceTscKhz(), HostProbe.clocksource(), first.oldParams()).bMinusANsPerSec();
+            } catch (RuntimeException e) {
+                diagnostics.add("no analytic drift: " + e.getMessage());
+            }
+            if (captured.hasHostTsc() && src != null) {
+                captureVsGuest = captured.clockNs() - first.oldParams().nsAtSigned(captured.hostTsc() + src.cycles());
+            }
+            if (captured.tscStable()) {
+                predictedCaptureVsGuest = 0L;
+            } else if (driftNsPerSec != null && exit.hasTsc() && src != null) {
+                long sinceUpdate = cyclesToNs(first, Math.max(0, exit.hostTsc() + src.cycles() - first.oldParams().tscTimestamp()));
+                predictedCaptureVsGuest = Math.round(-driftNsPerSec * sinceUpdate / 1e9);
+            }
+        }
         List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();
         boolean guestStopped = changes.stream().anyMatch(e -> (e.newParams().flags() & 2) != 0);
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
@@ -184,7 +207,7 @@ public final class RestoreRun {
         if (src != null && dst != null) steps.add("TSC offsets from " + src.how() + " and " + dst.how());
         return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
                 lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
-                uncertainty, timing, pvclockVsKvm, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
+                uncertainty, timing, pvclockVsKvm, driftNsPerSec, captureVsGuest, predictedCaptureVsGuest, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
                 ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics);
     }
 

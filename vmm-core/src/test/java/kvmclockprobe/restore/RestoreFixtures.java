@@ -35,7 +35,7 @@ public final class RestoreFixtures {
         long intended = exitSlack + entrySlack + (intent == Intent.REAL_TIME ? gap : 0);
         long step = intended + errorNs;
         return new RestoreMeasurement("test", intent, 1, 200, 5_000_000_000L, 5_000_000_000L + step, step, gap, exitSlack, entrySlack,
-                intended, errorNs, predictedErrorNs, 2_000L, "guest TSC", 5L, 3_000L, 2_000L, 0, laterJumps, List.of(),
+                intended, errorNs, predictedErrorNs, 2_000L, "guest TSC", 5L, -30.3, 0L, 0L, 3_000L, 2_000L, 0, laterJumps, List.of(),
                 100L, 40L, guestStopped, true, true, 1000, 2000, List.of("pause", "resume"), List.of());
     }
 

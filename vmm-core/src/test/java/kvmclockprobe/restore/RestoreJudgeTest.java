@@ -49,7 +49,7 @@ class RestoreJudgeTest {
         assertThat(m.pvclockVsKvmClockNs()).isEqualTo(5L);
         RestoreMeasurement off = new RestoreMeasurement(m.recipe(), m.intent(), 1, 200, m.lastBeforeNs(), m.firstAfterNs(), m.guestStepNs(),
                 m.hostGapNs(), m.exitSlackNs(), m.entrySlackNs(), m.intendedStepNs(), m.errorAtResumeNs(), m.predictedErrorNs(),
-                m.uncertaintyNs(), m.timing(), -1_263L, m.stopLatencyNs(), m.resumeLatencyNs(), 0, List.of(), List.of(), 100L, 40L,
+                m.uncertaintyNs(), m.timing(), -1_263L, null, null, null, m.stopLatencyNs(), m.resumeLatencyNs(), 0, List.of(), List.of(), 100L, 40L,
                 false, true, true, 10, 20, List.of(), List.of());
         RestoreVerdict v = RestoreJudge.judge(FROZEN, off);
         assertThat(v.status()).isEqualTo(Status.FAIL);
@@ -71,7 +71,7 @@ class RestoreJudgeTest {
     void noPvclockUpdateAfterTheResumeIsAnErrorNotAVerdict() {
         RestoreMeasurement m = frozen(0, List.of(), false);
         RestoreMeasurement none = new RestoreMeasurement(m.recipe(), m.intent(), 1, 200, m.lastBeforeNs(), null, null, m.hostGapNs(),
-                null, null, null, null, null, 1_000, "coarse", null, 0, null, 0, List.of(), List.of(), null, null, false, true, true, 10, 10,
+                null, null, null, null, null, 1_000, "coarse", null, null, null, null, 0, null, 0, List.of(), List.of(), null, null, false, true, true, 10, 10,
                 List.of(), List.of());
         RestoreVerdict v = RestoreJudge.judge(FROZEN, none);
         assertThat(v.status()).isEqualTo(Status.ERROR);
