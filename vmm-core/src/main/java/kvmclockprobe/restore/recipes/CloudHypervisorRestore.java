@@ -6,7 +6,6 @@ import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.snapshot.Snapshot;
@@ -30,31 +29,18 @@ import kvmclockprobe.sys.Libc;
  * until the set moves it: the guest sees its clock jump twice. Windows guests hung for about
  * 4 minutes after a restore because of it.
  */
-public final class CloudHypervisorRestore implements Recipe {
+public final class CloudHypervisorRestore extends BaseRecipe {
     /** In the buggy order, how long the vCPUs run before {@code KVM_SET_CLOCK} catches up (the device resume in between). */
     static final Duration LATE_BY = Duration.ofMillis(50);
 
     private final boolean lateClock;
 
     public CloudHypervisorRestore(boolean lateClock) {
+        super(lateClock ? "cloud-hypervisor-restore-late-clock" : "cloud-hypervisor-restore", "Cloud Hypervisor",
+                lateClock ? Intent.FROZEN : Intent.REAL_TIME,
+                "cloud-hypervisor vmm/src/vm.rs Vm::pause, Vm::resume; hypervisor/src/kvm/mod.rs snapshot_clock, restore_clock, "
+                        + "KvmVcpu::set_state" + (lateClock ? " (before PR #7932 and #8256)" : ""));
         this.lateClock = lateClock;
-    }
-
-    public String name() {
-        return lateClock ? "cloud-hypervisor-restore-late-clock" : "cloud-hypervisor-restore";
-    }
-
-    public String vmm() {
-        return "Cloud Hypervisor";
-    }
-
-    public Intent intent() {
-        return lateClock ? Intent.FROZEN : Intent.REAL_TIME;
-    }
-
-    public String source() {
-        return "cloud-hypervisor vmm/src/vm.rs Vm::pause, Vm::resume; hypervisor/src/kvm/mod.rs snapshot_clock, restore_clock, "
-                + "KvmVcpu::set_state" + (lateClock ? " (before PR #7932 and #8256)" : "");
     }
 
     public boolean knownBad() {

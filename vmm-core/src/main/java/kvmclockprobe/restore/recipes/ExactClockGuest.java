@@ -7,7 +7,6 @@ import kvmclockprobe.bindings.libc_h;
 import kvmclockprobe.bindings.pvclock_vcpu_time_info;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RecipeUnsupported;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
@@ -24,21 +23,10 @@ import kvmclockprobe.sys.SyscallException;
  * EINVAL (no master clock). This recipe skips, naming what is missing, on a kernel without it:
  * every released kernel so far.
  */
-public final class ExactClockGuest implements Recipe {
-    public String name() {
-        return "exact-clock-guest";
-    }
-
-    public String vmm() {
-        return "proposed KVM API";
-    }
-
-    public Intent intent() {
-        return Intent.FROZEN;
-    }
-
-    public String source() {
-        return "linux (unmerged) Cleaning up the KVM clock mess v6 05/36: kvm_vcpu_ioctl_get_clock_guest, kvm_vcpu_ioctl_set_clock_guest";
+public final class ExactClockGuest extends BaseRecipe {
+    public ExactClockGuest() {
+        super("exact-clock-guest", "proposed KVM API", Intent.FROZEN, "linux (unmerged) Cleaning up the KVM clock mess v6 05/36: "
+                + "kvm_vcpu_ioctl_get_clock_guest, kvm_vcpu_ioctl_set_clock_guest");
     }
 
     public SamplerSession run(RestoreContext ctx) {

@@ -3,7 +3,6 @@ package kvmclockprobe.restore.recipes;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.snapshot.Snapshot;
@@ -25,29 +24,15 @@ import kvmclockprobe.snapshot.Snapshot;
  * the pause-time {@code KVM_KVMCLOCK_CTRL} was lost with the source VM, so the guest never saw
  * {@code PVCLOCK_GUEST_STOPPED} and its watchdogs fired (soft lockups, #5322).
  */
-public final class FirecrackerSnapshot implements Recipe {
+public final class FirecrackerSnapshot extends BaseRecipe {
     private final boolean kvmclockCtrlOnRestore;
 
     public FirecrackerSnapshot(boolean kvmclockCtrlOnRestore) {
+        super(kvmclockCtrlOnRestore ? "firecracker-snapshot" : "firecracker-snapshot-no-kvmclock-ctrl", "Firecracker", Intent.FROZEN,
+                "firecracker src/vmm/src/arch/x86_64/vm.rs ArchVm::save_state/restore_state; src/vmm/src/arch/x86_64/vcpu.rs "
+                        + "KvmVcpu::restore_state, kvmclock_ctrl; src/vmm/src/builder.rs build_microvm_from_snapshot"
+                        + (kvmclockCtrlOnRestore ? "" : " (before PR #5494)"));
         this.kvmclockCtrlOnRestore = kvmclockCtrlOnRestore;
-    }
-
-    public String name() {
-        return kvmclockCtrlOnRestore ? "firecracker-snapshot" : "firecracker-snapshot-no-kvmclock-ctrl";
-    }
-
-    public String vmm() {
-        return "Firecracker";
-    }
-
-    public Intent intent() {
-        return Intent.FROZEN;
-    }
-
-    public String source() {
-        return "firecracker src/vmm/src/arch/x86_64/vm.rs ArchVm::save_state/restore_state; src/vmm/src/arch/x86_64/vcpu.rs "
-                + "KvmVcpu::restore_state, kvmclock_ctrl; src/vmm/src/builder.rs build_microvm_from_snapshot"
-                + (kvmclockCtrlOnRestore ? "" : " (before PR #5494)");
     }
 
     public Boolean expectsGuestStopped() {

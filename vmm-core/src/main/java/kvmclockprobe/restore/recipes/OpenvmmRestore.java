@@ -2,7 +2,6 @@ package kvmclockprobe.restore.recipes;
 
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.snapshot.Snapshot;
@@ -18,22 +17,10 @@ import kvmclockprobe.snapshot.Snapshot;
  * clock. No {@code KVM_KVMCLOCK_CTRL}. Read at HEAD 1488a37b (August 2026). The guest clock is
  * frozen, to the reference counter's 100 ns.
  */
-public final class OpenvmmRestore implements Recipe {
-    public String name() {
-        return "openvmm-restore";
-    }
-
-    public String vmm() {
-        return "openvmm";
-    }
-
-    public Intent intent() {
-        return Intent.FROZEN;
-    }
-
-    public String source() {
-        return "openvmm vmm_core/virt_kvm/src/arch/x86_64/vm_state.rs reftime(), set_reftime(); vmm_core/src/partition_unit.rs "
-                + "PartitionUnitRunner::restore";
+public final class OpenvmmRestore extends BaseRecipe {
+    public OpenvmmRestore() {
+        super("openvmm-restore", "openvmm", Intent.FROZEN, "openvmm vmm_core/virt_kvm/src/arch/x86_64/vm_state.rs reftime(), set_reftime(); "
+                + "vmm_core/src/partition_unit.rs PartitionUnitRunner::restore");
     }
 
     public Boolean expectsGuestStopped() {

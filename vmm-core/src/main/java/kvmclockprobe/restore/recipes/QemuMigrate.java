@@ -3,7 +3,6 @@ package kvmclockprobe.restore.recipes;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.snapshot.Snapshot;
@@ -23,21 +22,10 @@ import kvmclockprobe.snapshot.Snapshot;
  * Mainline QEMU does not use {@code KVM_CLOCK_REALTIME}: the downtime is not accounted, the guest
  * clock and TSC are frozen across it.
  */
-public final class QemuMigrate implements Recipe {
-    public String name() {
-        return "qemu-migrate";
-    }
-
-    public String vmm() {
-        return "QEMU";
-    }
-
-    public Intent intent() {
-        return Intent.FROZEN;
-    }
-
-    public String source() {
-        return "qemu hw/i386/kvm/clock.c kvmclock_vm_state_change(), kvmclock_pre_save(); target/i386/kvm/kvm.c kvm_arch_put_registers(), kvm_put_msrs()";
+public final class QemuMigrate extends BaseRecipe {
+    public QemuMigrate() {
+        super("qemu-migrate", "QEMU", Intent.FROZEN, "qemu hw/i386/kvm/clock.c kvmclock_vm_state_change(), kvmclock_pre_save(); "
+                + "target/i386/kvm/kvm.c kvm_arch_put_registers(), kvm_put_msrs()");
     }
 
     public Boolean expectsGuestStopped() {

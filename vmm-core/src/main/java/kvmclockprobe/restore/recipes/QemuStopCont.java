@@ -3,7 +3,6 @@ package kvmclockprobe.restore.recipes;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
-import kvmclockprobe.restore.Recipe;
 import kvmclockprobe.restore.RestoreContext;
 import kvmclockprobe.sampler.SamplerSession;
 
@@ -17,21 +16,10 @@ import kvmclockprobe.sampler.SamplerSession;
  * ({@code KVM_KVMCLOCK_CTRL}, EINVAL ignored) on every vCPU. Read at QEMU commit 09360a04.
  * The guest clock is frozen across the stop; the TSC runs on.
  */
-public final class QemuStopCont implements Recipe {
-    public String name() {
-        return "qemu-stop-cont";
-    }
-
-    public String vmm() {
-        return "QEMU";
-    }
-
-    public Intent intent() {
-        return Intent.FROZEN;
-    }
-
-    public String source() {
-        return "qemu hw/i386/kvm/clock.c kvmclock_vm_state_change(), kvm_update_clock(), do_kvmclock_ctrl()";
+public final class QemuStopCont extends BaseRecipe {
+    public QemuStopCont() {
+        super("qemu-stop-cont", "QEMU", Intent.FROZEN,
+                "qemu hw/i386/kvm/clock.c kvmclock_vm_state_change(), kvm_update_clock(), do_kvmclock_ctrl()");
     }
 
     public Boolean expectsGuestStopped() {
