@@ -26,12 +26,14 @@ class SnapshotTest {
     void theGuestContinuesInAFreshVmWithItsRegistersAndMemoryUnchangedButTheClock(Kvm kvm) {
         Snapshot.GuestState saved;
         VcpuStatus atPause;
+        long clockNs;
         try (SamplerSession source = SamplerSession.start(kvm, 2, OPTIONS)) {
             source.sampleFor(Duration.ofMillis(300));
             SamplerSession.Paused paused = source.pause(TIMEOUT);
             try (Machine m = paused.machine()) {
                 atPause = source.status(0);
                 saved = Snapshot.saveGuest(m);
+                clockNs = m.vm().getClock().clockNs();
                 // Paused means paused: nothing in guest memory moves.
                 assertThat(Snapshot.saveMemory(m)).isEqualTo(saved.ram());
             }
@@ -58,7 +60,15 @@ class SnapshotTest {
             assertThat(b.msr(x86_h.MSR_IA32_TSC)).as("vCPU %d TSC", i).isGreaterThanOrEqualTo(a.msr(x86_h.MSR_IA32_TSC));
         }
 
+        // The clock as the simplest VMM carries it (KVM_SET_CLOCK of the value read at the pause): the
+        // guest must not see it go back. (Without it a fresh VM's clock starts at 0 and it would.)
         List<VcpuStatus> end;
+        try {
+            fresh.vm().setClock(clockNs, 0, 0);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
         try (SamplerSession resumed = SamplerSession.resume(fresh, OPTIONS)) {
             resumed.sampleFor(Duration.ofMillis(500));
             end = resumed.stop(TIMEOUT);
@@ -70,7 +80,7 @@ class SnapshotTest {
         }
         // The guest kept counting where it left off, on both vCPUs.
         assertThat(end.get(0).samples()).isGreaterThan(atPause.samples());
-        assertThat(end.get(1).samples()).isGreaterThan(saved.vcpus().size() == 2 ? 0 : -1);
+        assertThat(end.get(1).samples()).isPositive();
         assertThat(end.get(0).lastNs()).isGreaterThan(atPause.lastNs());
     }
 
