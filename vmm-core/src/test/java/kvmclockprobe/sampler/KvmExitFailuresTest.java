@@ -110,8 +110,12 @@ class KvmExitFailuresTest {
         };
         String message = failureOf(kvm, GuestImage.SAMPLER, lAndD);
         System.out.println("CS.L = CS.D = 1 through the sampler's runner: " + message);
+        // The registers are what the failed VMRUN left in the VMCB. RSP is still the stack top:
+        // the guest never ran. RIP is not asserted: QEMU's TCG SVM writes back a RIP of its own
+        // (0x100c4d in the lab, not IMAGE_GPA) when it fails the VMRUN; real AMD hardware saves no
+        // guest state on VMEXIT_INVALID.
         assertThat(message).contains("vCPU 0", "KVM_EXIT_FAIL_ENTRY", "hardware_entry_failure_reason 0x",
-                String.format("rip=0x%x", GuestAbi.IMAGE_GPA), "cr0=");
+                "rip=", String.format("rsp=0x%x", GuestAbi.stackTop(0)), "cr0=");
     }
 
     /**
