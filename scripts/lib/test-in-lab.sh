@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# scripts/test --lab [--kernel-package NAME] [--results DIR] [--timeout S]: the tests that need
-# KVM (@RequiresKvm, JUnit tag "kvm"), run with the JUnit Platform Console Launcher inside the
-# lab (scripts/lab/run --java), where KVM is real: for hosts without a usable /dev/kvm. Inside,
+# scripts/test --lab [--kernel-package NAME] [--results DIR] [--timeout S] [--select-class NAME]...:
+# the tests that need KVM (@RequiresKvm, JUnit tag "kvm"), run with the JUnit Platform Console
+# Launcher inside the lab (scripts/lab/run --java), where KVM is real: for hosts without a usable
+# /dev/kvm. --select-class runs only that test class (fully qualified, e.g.
+# kvmclockprobe.sampler.ReliabilityTest; repeatable) instead of every class. Inside,
 # KVMCLOCK_REQUIRE_KVM=1: no KVM test may skip for lack of KVM. The JUnit XML reports come back
 # to DIR/junit; the summary line is Maven's. Exit: 0 all passed, 1 a test failed, 2 bad input,
 # 3 the lab or the build failed.
@@ -14,11 +16,17 @@ kcp_find_jdk || exit 3
 CONSOLE_VERSION=1.13.4
 RESULTS=$PWD/lab-test-results
 LAB_OPTS=(--timeout 2400)
+SELECT=(--scan-class-path /lab/app/cp/test-classes)
+selected=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --results) RESULTS=${2:?--results needs a directory}; shift 2 ;;
+        --select-class)
+            [[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_.$]*$ ]] || { echo "scripts/test --lab: --select-class needs a class name" >&2; exit 2; }
+            [ "$selected" -eq 1 ] || SELECT=()
+            selected=1; SELECT+=(--select-class "$2"); shift 2 ;;
         --kernel-package | --kernel-version | --timeout) LAB_OPTS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-        -h | --help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "scripts/test --lab: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -59,7 +67,7 @@ rc=0
     ${LAB_OPTS[@]+"${LAB_OPTS[@]}"} -- \
     --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$classpath" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree \
-    --scan-class-path /lab/app/cp/test-classes --include-tag kvm --reports-dir /results/junit || rc=$?
+    "${SELECT[@]}" --include-tag kvm --reports-dir /results/junit || rc=$?
 case "$rc" in
     0 | 1) ;;
     *) say "the lab run failed (exit $rc); see $RESULTS"; exit 3 ;;

@@ -19,7 +19,13 @@ public enum GuestImage {
     /** Executes {@code ud2}: outs vector 6 to {@link GuestAbi#PORT_FAULT} and halts forever. */
     FAULT("fault.bin"),
     /** The kvmclock sampler (see {@code guest-images/ABI.md}). */
-    SAMPLER("sampler.bin");
+    SAMPLER("sampler.bin"),
+    /**
+     * Executes {@code flds} (x87, {@code D9 00}) from an address that its page tables map but no
+     * memslot backs: KVM must emulate it, cannot, and returns {@code KVM_EXIT_INTERNAL_ERROR} with
+     * {@code KVM_INTERNAL_ERROR_EMULATION}, RIP at the {@code flds}.
+     */
+    EMULATION_FAILURE("emulation_failure.bin");
 
     private static final String DIRECTORY = "kvmclockprobe/guest/";
 

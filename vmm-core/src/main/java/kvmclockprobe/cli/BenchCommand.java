@@ -81,7 +81,7 @@ final class BenchCommand implements Runnable {
         private static void expectBenchExit(Vcpu vcpu, VcpuExit exit) {
             if (exit instanceof VcpuExit.Io io && io.port() == GuestAbi.PORT_BENCH) return;
             throw new GuestFailure("bench guest: expected OUT to port 0x" + Integer.toHexString(GuestAbi.PORT_BENCH)
-                    + ", got " + exit + "; " + Machine.describeRegisters(vcpu));
+                    + ", got " + VcpuExit.describe(exit) + " on vCPU " + vcpu.id() + "; " + Machine.describeRegisters(vcpu));
         }
     }
 }

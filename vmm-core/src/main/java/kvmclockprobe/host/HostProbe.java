@@ -121,12 +121,13 @@ public final class HostProbe {
         if (!(first instanceof VcpuExit.Io io && io.out() && io.port() == GuestAbi.PORT_DOORBELL
                 && io.value() == Integer.toUnsignedLong(GuestAbi.DOORBELL_HELLO_VALUE))) {
             throw new GuestFailure("hello guest: expected OUT 0x" + Integer.toHexString(GuestAbi.DOORBELL_HELLO_VALUE)
-                    + " to port 0x" + Integer.toHexString(GuestAbi.PORT_DOORBELL) + ", got " + first
-                    + "; " + Machine.describeRegisters(vcpu));
+                    + " to port 0x" + Integer.toHexString(GuestAbi.PORT_DOORBELL) + ", got " + VcpuExit.describe(first)
+                    + " on vCPU " + vcpu.id() + "; " + Machine.describeRegisters(vcpu));
         }
         VcpuExit second = Machine.runWatched(vcpu, watchdog, "hello guest");
         if (!(second instanceof VcpuExit.Hlt)) {
-            throw new GuestFailure("hello guest: expected HLT, got " + second + "; " + Machine.describeRegisters(vcpu));
+            throw new GuestFailure("hello guest: expected HLT, got " + VcpuExit.describe(second) + " on vCPU " + vcpu.id()
+                    + "; " + Machine.describeRegisters(vcpu));
         }
     }
 

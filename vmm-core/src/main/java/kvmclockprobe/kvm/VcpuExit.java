@@ -19,8 +19,30 @@ public sealed interface VcpuExit {
     /** {@code KVM_EXIT_SHUTDOWN}: a triple fault, usually. */
     record Shutdown() implements VcpuExit {}
 
-    /** {@code KVM_EXIT_FAIL_ENTRY}: the hardware refused to enter the guest. */
-    record FailEntry(long hardwareEntryFailureReason, int cpu) implements VcpuExit {}
+    /**
+     * {@code KVM_EXIT_FAIL_ENTRY}: the hardware refused to enter the guest. On AMD (SVM) the reason
+     * is the VMCB exit code {@code SVM_EXIT_ERR} (-1, {@code VMEXIT_INVALID}: a VMRUN consistency
+     * check failed); on Intel (VMX) the VM-exit reason with bit 31 set (e.g. 0x80000021, invalid
+     * guest state).
+     */
+    record FailEntry(long hardwareEntryFailureReason, int cpu) implements VcpuExit {
+        /** What the reason means, as far as the value tells. */
+        public String reasonName() {
+            if (hardwareEntryFailureReason == -1L || hardwareEntryFailureReason == 0xffff_ffffL) {
+                return "SVM_EXIT_ERR: VMRUN failed its consistency checks";
+            }
+            if ((hardwareEntryFailureReason & 0x8000_0000L) != 0) {
+                long basic = hardwareEntryFailureReason & 0xffff;
+                return "VMX VM-entry failure, basic exit reason " + basic + switch ((int) basic) {
+                    case 33 -> " (invalid guest state)";
+                    case 34 -> " (MSR loading)";
+                    case 41 -> " (machine-check event)";
+                    default -> "";
+                };
+            }
+            return "hardware reason";
+        }
+    }
 
     /** {@code KVM_EXIT_INTERNAL_ERROR} with its suberror ({@code KVM_INTERNAL_ERROR_*}). */
     record InternalError(int suberror, long[] data) implements VcpuExit {
@@ -33,6 +55,34 @@ public sealed interface VcpuExit {
                 default -> "suberror " + suberror;
             };
         }
+
+        /**
+         * For {@code KVM_INTERNAL_ERROR_EMULATION} with
+         * {@code KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES} in {@code data[0]} (the
+         * {@code emulation_failure} view of {@code kvm_run}: flags, then {@code insn_size} and 15
+         * instruction bytes in {@code data[1..2]}): the bytes KVM fetched; otherwise empty.
+         */
+        public byte[] instructionBytes() {
+            if (suberror != kvm_h.KVM_INTERNAL_ERROR_EMULATION || data.length < 3
+                    || (data[0] & kvm_h.KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) == 0) {
+                return new byte[0];
+            }
+            byte[] raw = new byte[16];
+            for (int i = 0; i < 16; i++) raw[i] = (byte) (data[1 + i / 8] >>> (8 * (i % 8)));
+            int size = Math.min(Byte.toUnsignedInt(raw[0]), 15);
+            return java.util.Arrays.copyOfRange(raw, 1, 1 + size);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("KVM_EXIT_INTERNAL_ERROR ").append(suberrorName());
+            if (suberror == kvm_h.KVM_INTERNAL_ERROR_EMULATION) b.append(" (KVM could not emulate the instruction)");
+            byte[] insn = instructionBytes();
+            if (insn.length > 0) b.append(", instruction bytes ").append(java.util.HexFormat.ofDelimiter(" ").formatHex(insn));
+            b.append(", data [");
+            for (int i = 0; i < data.length; i++) b.append(i == 0 ? "" : ", ").append("0x").append(Long.toHexString(data[i]));
+            return b.append(']').toString();
+        }
     }
 
     /** {@code KVM_EXIT_SYSTEM_EVENT} ({@code KVM_SYSTEM_EVENT_*}). */
@@ -43,4 +93,22 @@ public sealed interface VcpuExit {
 
     /** Any other {@code KVM_EXIT_*} reason. */
     record Other(int reason) implements VcpuExit {}
+
+    /** A one-phrase description of {@code exit} for error reports, named by its {@code KVM_EXIT_*}. */
+    static String describe(VcpuExit exit) {
+        return switch (exit) {
+            case Shutdown s -> "KVM_EXIT_SHUTDOWN (triple fault)";
+            case Hlt h -> "KVM_EXIT_HLT (the guest halted)";
+            case InternalError e -> e.toString();
+            case FailEntry f -> String.format("KVM_EXIT_FAIL_ENTRY (the hardware refused to enter the guest): "
+                    + "hardware_entry_failure_reason 0x%x (%s), on host cpu %d", f.hardwareEntryFailureReason(), f.reasonName(), f.cpu());
+            case Io io -> String.format("KVM_EXIT_IO (%s port 0x%x, size %d, count %d%s)", io.out() ? "out to" : "in from",
+                    io.port(), io.size(), io.count(), io.out() ? String.format(", value 0x%x", io.value()) : "");
+            case Mmio m -> String.format("KVM_EXIT_MMIO (%s 0x%x, %d bytes%s)", m.write() ? "write to" : "read from",
+                    m.physAddr(), m.length(), m.write() ? String.format(", data 0x%x", m.data()) : "");
+            case SystemEvent e -> "KVM_EXIT_SYSTEM_EVENT type " + e.type() + " data " + java.util.Arrays.toString(e.data());
+            case Interrupted i -> "KVM_RUN interrupted (EINTR)";
+            case Other o -> "exit reason " + o.reason();
+        };
+    }
 }

@@ -85,12 +85,21 @@ public final class SamplerSession implements AutoCloseable {
     /** As above, with {@code patch} applied to guest memory before any vCPU runs (tests of misbehaving guests). */
     static SamplerSession launch(Kvm kvm, GuestImage image, int vcpus, Options options, ThreadStarter starter,
                                  java.util.function.Consumer<kvmclockprobe.kvm.GuestMemory> patch) {
+        return launchPatched(kvm, image, vcpus, options, starter, m -> patch.accept(m.ram()));
+    }
+
+    /**
+     * As above, with {@code patch} applied to the booted machine (its memory, its vCPUs' registers)
+     * before any vCPU runs: tests of misbehaving guests and of states the hardware refuses.
+     */
+    static SamplerSession launchPatched(Kvm kvm, GuestImage image, int vcpus, Options options, ThreadStarter starter,
+                                        java.util.function.Consumer<Machine> patch) {
         if (vcpus < 1 || vcpus > GuestAbi.MAX_VCPUS) {
             throw new IllegalArgumentException("vCPUs must be 1.." + GuestAbi.MAX_VCPUS + ", got " + vcpus);
         }
         Machine m = Machine.boot(kvm, image, vcpus);
         try {
-            patch.accept(m.ram());
+            patch.accept(m);
         } catch (RuntimeException e) {
             m.close();
             throw e;

@@ -99,7 +99,7 @@ final class VcpuRunner implements Runnable {
                         return;
                     }
                 }
-                default -> throw new GuestFailure("vCPU " + index() + ": unexpected exit " + describe(exit)
+                default -> throw new GuestFailure("vCPU " + index() + ": unexpected exit " + VcpuExit.describe(exit)
                         + "; " + Machine.describeRegisters(vcpu));
             }
         }
@@ -220,13 +220,4 @@ final class VcpuRunner implements Runnable {
         };
     }
 
-    private static String describe(VcpuExit exit) {
-        return switch (exit) {
-            case VcpuExit.Shutdown s -> "KVM_EXIT_SHUTDOWN (triple fault)";
-            case VcpuExit.InternalError e -> "KVM_EXIT_INTERNAL_ERROR " + e.suberrorName()
-                    + " data " + java.util.Arrays.toString(e.data());
-            case VcpuExit.Hlt h -> "KVM_EXIT_HLT (the guest halted)";
-            default -> exit.toString();
-        };
-    }
 }

@@ -171,7 +171,9 @@ class ReliabilityTest {
             // cli; hlt: halted with interrupts off, and no interrupt will ever come
             "hlt with interrupts off, FAF4, KVM_EXIT_HLT",
             // jmp . : spins forever, never rings a doorbell
-            "spin, EBFE, hung: no doorbell"})
+            "spin, EBFE, hung: no doorbell",
+            // mov $0x20000000, %eax; flds (%rax): x87 from a mapped GPA without a memslot -> KVM cannot emulate it
+            "emulation failure, B800000020D900, KVM_EXIT_INTERNAL_ERROR KVM_INTERNAL_ERROR_EMULATION"})
     void aMisbehavingGuestIsAClearErrorNamingTheVcpuAndItsRegisters(String what, String hex, String expected, Kvm kvm) {
         byte[] code = java.util.HexFormat.of().parseHex(hex);
         Held before = Held.now();
