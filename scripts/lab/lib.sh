@@ -417,24 +417,25 @@ lab_compiler_chroot() {
     printf '%s\n' "$dir"
 }
 
-# lab_in_chroot DIR BINDDIR COMMAND...: runs COMMAND in the chroot DIR, in a private mount
-# namespace with /proc (objtool reads it), /dev, a tmpfs /tmp and BINDDIR (a directory under
-# /tmp) bind-mounted at the same path inside, so that absolute paths in BINDDIR hold in both.
+# lab_in_chroot DIR HOSTDIR INNERDIR COMMAND...: runs COMMAND in the chroot DIR, in a private
+# mount namespace with /proc (objtool reads it), /dev, a tmpfs /tmp and HOSTDIR bind-mounted at
+# INNERDIR (under /tmp: a fixed name there is private to this namespace, so concurrent builds
+# can all use the same one, and paths compiled into objects do not depend on a random name).
 # Nothing is written into the cached chroot; every mount ends with the command, which is
 # bounded by LAB_CHROOT_TIMEOUT seconds (default 1800).
 lab_in_chroot() {
-    local root=$1 bind=$2
-    shift 2
-    case "$bind" in /tmp/?*) ;; *) lab_die "$LAB_EXIT_ERROR" "lab_in_chroot: $bind is not under /tmp" ;; esac
+    local root=$1 host=$2 inner=$3
+    shift 3
+    case "$inner" in /tmp/?*) ;; *) lab_die "$LAB_EXIT_ERROR" "lab_in_chroot: $inner is not under /tmp" ;; esac
     timeout "${LAB_CHROOT_TIMEOUT:-1800}" unshare --mount --propagation private -- /bin/sh -c '
         set -e
-        root=$1 bind=$2
-        shift 2
+        root=$1 host=$2 inner=$3
+        shift 3
         mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
-        mkdir -p "$root$bind"
-        mount --bind "$bind" "$root$bind"
+        mkdir -p "$root$inner"
+        mount --bind "$host" "$root$inner"
         mount -t proc proc "$root/proc"
         mount --bind /dev "$root/dev"
         exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 "$@"
-    ' sh "$root" "$bind" "$@"
+    ' sh "$root" "$host" "$inner" "$@"
 }
