@@ -355,3 +355,87 @@ lab_sha_of_files() {
     local f
     for f in "$@"; do sha256sum <"$f"; done | sha256sum | cut -c1-16
 }
+
+# ---- the distribution's own compiler: a Debian chroot per suite and compiler ----
+# lab_kernel_suite VERSION: the Debian release a kernel version was built for (bookworm for
+# 6.1.0-N and +deb12, trixie for +deb13, sid for +deb14), whose compiler built it.
+lab_kernel_suite() {
+    case "$1" in
+        *+deb12 | 6.1.0-*) echo bookworm ;;
+        *+deb13) echo trixie ;;
+        *+deb14) echo sid ;;
+        *) lab_die 2 "cannot tell which Debian release built kernel $1 (expected 6.1.0-N or a +debNN version)" ;;
+    esac
+}
+
+# lab_host_suite: this machine's Debian codename (empty when it is not Debian).
+lab_host_suite() { (. /etc/os-release 2>/dev/null && [ "${ID:-}" = debian ] && echo "${VERSION_CODENAME:-}") || true; }
+
+# lab_compiler_chroot SUITE GCC: prints a directory holding a minimal Debian SUITE (debootstrap
+# --variant=minbase) with gcc-GCC and what an out-of-tree module build needs (make, libc6-dev,
+# libelf-dev, bc, bison, flex, xz-utils, pahole), cached as $LAB_CACHE/chroot/SUITE-gcc-GCC.
+# Built under a lock on that key in a temporary directory, then renamed into place; debootstrap
+# runs in a private mount namespace so that no mount it makes outlives it (a killed run leaves
+# only a directory, removed by the next one). The mirror is the lab's own (its sources.list).
+lab_compiler_chroot() {
+    local suite=$1 gcc=$2 dir tmp t mirror script='' keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    dir=$LAB_CACHE/chroot/$suite-gcc-$gcc
+    if [ -f "$dir/.complete" ]; then
+        lab_say "chroot: $suite with gcc-$gcc (cached: $dir)"
+        printf '%s\n' "$dir"
+        return 0
+    fi
+    lab_apt_ready
+    (
+        lab_lock "chroot-$suite-gcc-$gcc"
+        [ -f "$dir/.complete" ] && exit 0
+        lab_need_cmd debootstrap debootstrap
+        mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i + 1) !~ /-security$/) { print $i; exit } } }' "$LAB_CACHE/apt/sources.list")
+        [ -n "$mirror" ] || lab_die "$LAB_EXIT_PACKAGE" "no mirror in the lab's $LAB_CACHE/apt/sources.list"
+        # An older debootstrap may not know the newest suite by name: Debian's are all sid's script.
+        [ -e "/usr/share/debootstrap/scripts/$suite" ] || script=/usr/share/debootstrap/scripts/sid
+        t=$(lab_now)
+        lab_say "chroot: debootstrap $suite with gcc-$gcc (about a minute) ..."
+        mkdir -p "$LAB_CACHE/chroot"
+        rm -rf "$LAB_CACHE"/chroot/.tmp.* 2>/dev/null || true # a killed run's leftovers (we hold the lock)
+        tmp=$(mktemp -d "$LAB_CACHE/chroot/.tmp.XXXXXX")
+        chmod 755 "$tmp"
+        if ! timeout 1200 unshare --mount --propagation private -- debootstrap --variant=minbase --keyring="$keyring" \
+            --include="gcc-$gcc,make,libc6-dev,libelf-dev,bc,bison,flex,xz-utils,pahole" \
+            "$suite" "$tmp" "$mirror" $script >"$LAB_CACHE/chroot/$suite-gcc-$gcc.log" 2>&1; then
+            rm -rf "$tmp"
+            lab_die "$LAB_EXIT_SETUP" "debootstrap $suite with gcc-$gcc failed: $(grep -m1 -E '^(E|W):' "$LAB_CACHE/chroot/$suite-gcc-$gcc.log" || tail -n1 "$LAB_CACHE/chroot/$suite-gcc-$gcc.log") (log: $LAB_CACHE/chroot/$suite-gcc-$gcc.log)"
+        fi
+        [ -x "$tmp/usr/bin/x86_64-linux-gnu-gcc-$gcc" ] || { rm -rf "$tmp"; lab_die "$LAB_EXIT_SETUP" "the $suite chroot has no x86_64-linux-gnu-gcc-$gcc"; }
+        mkdir -p "$tmp/build"
+        touch "$tmp/.complete"
+        if [ -e "$dir" ]; then mv "$dir" "$(mktemp -u "$LAB_CACHE/chroot/.stale.XXXXXX")"; fi
+        mv "$tmp" "$dir"
+        rm -rf "$LAB_CACHE"/chroot/.stale.* 2>/dev/null || true
+        lab_say "chroot: $suite with gcc-$gcc built in $(lab_since "$t")s ($(du -sm "$dir" | cut -f1) MB)"
+    ) || exit $?
+    printf '%s\n' "$dir"
+}
+
+# lab_in_chroot DIR HOSTDIR INNERDIR COMMAND...: runs COMMAND in the chroot DIR, in a private
+# mount namespace with /proc (objtool reads it), /dev, a tmpfs /tmp and HOSTDIR bind-mounted at
+# INNERDIR (under /tmp: a fixed name there is private to this namespace, so concurrent builds
+# can all use the same one, and paths compiled into objects do not depend on a random name).
+# Nothing is written into the cached chroot; every mount ends with the command, which is
+# bounded by LAB_CHROOT_TIMEOUT seconds (default 1800).
+lab_in_chroot() {
+    local root=$1 host=$2 inner=$3
+    shift 3
+    case "$inner" in /tmp/?*) ;; *) lab_die "$LAB_EXIT_ERROR" "lab_in_chroot: $inner is not under /tmp" ;; esac
+    timeout "${LAB_CHROOT_TIMEOUT:-1800}" unshare --mount --propagation private -- /bin/sh -c '
+        set -e
+        root=$1 host=$2 inner=$3
+        shift 3
+        mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+        mkdir -p "$root$inner"
+        mount --bind "$host" "$root$inner"
+        mount -t proc proc "$root/proc"
+        mount --bind /dev "$root/dev"
+        exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 "$@"
+    ' sh "$root" "$host" "$inner" "$@"
+}
