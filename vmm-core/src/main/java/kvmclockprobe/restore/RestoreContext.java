@@ -167,9 +167,20 @@ public final class RestoreContext implements AutoCloseable {
         return target;
     }
 
-    /** Lets the resumed guest run for {@code d} (a VMM doing its late steps meanwhile). */
+    /**
+     * Lets the resumed guest run until vCPU 0 has read its clock (its first pvclock change after the
+     * resume: it is running on whatever clock KVM gave it), then {@code d} more: a VMM doing its
+     * late steps meanwhile. Under TCG the first reading can take longer than {@code d}.
+     */
     public void runFor(Duration d) {
         if (target == null) throw new IllegalStateException("nothing resumed");
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (target.events().stream().noneMatch(e -> e.vcpu() == 0 && e.isVersionChange())) {
+            if (System.nanoTime() > deadline) {
+                throw new GuestFailure("vCPU 0 did not read its clock within " + STEP_TIMEOUT + " of the resume");
+            }
+            target.sampleFor(Duration.ofMillis(5));
+        }
         target.sampleFor(d);
     }
 
