@@ -439,3 +439,88 @@ lab_in_chroot() {
         exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 "$@"
     ' sh "$root" "$host" "$inner" "$@"
 }
+
+# ---- the release tarball (scripts/release): what the lab runs by default ----
+# lab_release_usable: 0 when HEAD's release tarball is what the working tree holds and can be
+# built here; else 1 with the reason in LAB_RELEASE_WHY (uncommitted changes to tracked files:
+# the tarball would not hold them; not a git checkout; no JDK >= 25 with jlink). The caller then
+# runs the jars with the host's JDK. Sets LAB_RELEASE_JDK (the JDK that builds the tarball).
+lab_release_usable() {
+    LAB_RELEASE_WHY= LAB_RELEASE_JDK=
+    git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 || { LAB_RELEASE_WHY="$ROOT is not a git checkout"; return 1; }
+    if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+        LAB_RELEASE_WHY="the working tree has uncommitted changes, which HEAD's release tarball would not hold"
+        return 1
+    fi
+    LAB_RELEASE_JDK=$(unset JAVA_HOME; . "$ROOT/scripts/lib/find-jdk.sh"; for d in /usr/lib/jvm/*/; do d=${d%/}
+        [ -x "$d/bin/jlink" ] && [ "$(kcp_java_major "$d/bin/java")" -ge 25 ] 2>/dev/null && echo "$d"; done | tail -n1)
+    [ -n "$LAB_RELEASE_JDK" ] || { LAB_RELEASE_WHY="no JDK >= 25 with jlink under /usr/lib/jvm to build the release tarball"; return 1; }
+}
+
+# lab_release_for_head: prints the path of the release tarball of the repository's HEAD, built
+# when it is not cached yet ($LAB_CACHE/release/commit-<sha>/, one build per commit, under a
+# lock; after lab_release_usable). The build runs scripts/release in a throw-away clone of that
+# commit (git clone --shared), so the working tree (and its target/) is never touched, and the
+# tarball is the commit's, byte for byte what scripts/release makes of it anywhere. Exits 13
+# when the build fails.
+lab_release_for_head() {
+    local commit dir t tmp tarball jdk=$LAB_RELEASE_JDK
+    commit=$(git -C "$ROOT" rev-parse HEAD)
+    dir=$LAB_CACHE/release/commit-$commit
+    tarball=$(ls "$dir"/kvmclock-probe-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)
+    if [ -n "$tarball" ] && [ -f "$dir/.complete" ]; then
+        touch "$dir"
+        printf '%s\n' "$tarball"
+        return 0
+    fi
+    (
+        lab_lock "release-$commit"
+        tarball=$(ls "$dir"/kvmclock-probe-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)
+        [ -n "$tarball" ] && [ -f "$dir/.complete" ] && { printf '%s\n' "$tarball"; exit 0; }
+        t=$(lab_now)
+        lab_say "release: building the tarball of ${commit:0:12} (scripts/release in a clone of the commit) ..."
+        mkdir -p "$LAB_CACHE/release"
+        tmp=$(mktemp -d "$LAB_CACHE/release/.build.XXXXXX")
+        if ! { timeout 120 git clone -q --shared --no-checkout "$ROOT" "$tmp/src" &&
+            timeout 120 git -C "$tmp/src" checkout -q --detach "$commit" &&
+            (cd "$tmp/src" && JAVA_HOME=$jdk timeout 1800 scripts/release --out "$tmp/out"); } >"$LAB_CACHE/release/build.log" 2>&1; then
+            rm -rf "$tmp"
+            lab_die "$LAB_EXIT_SETUP" "building the release tarball of $commit failed (log: $LAB_CACHE/release/build.log)"
+        fi
+        rm -rf "$dir" && mkdir -p "$dir" && mv "$tmp"/out/kvmclock-probe-*-linux-x86_64.tar.gz "$dir/" && touch "$dir/.complete"
+        rm -rf "$tmp"
+        # Tarballs (about 30 MiB each) of commits not run for a week go.
+        find "$LAB_CACHE/release" -maxdepth 1 -name 'commit-*' -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+        lab_say "release: built in $(lab_since "$t")s"
+        ls "$dir"/kvmclock-probe-*-linux-x86_64.tar.gz | head -n1
+    )
+}
+
+# lab_unpack_release TARBALL: prints the directory (in the cache, by the tarball's sha256) where
+# TARBALL is unpacked: the release's own top directory (bin/, runtime/, kselftest/, ...).
+lab_unpack_release() {
+    local tarball=$1 sha dir tmp
+    sha=$(sha256sum <"$tarball" | cut -c1-16)
+    dir=$LAB_CACHE/release/unpacked-$sha
+    if [ ! -f "$dir/.complete" ]; then
+        (
+            lab_lock "release-unpack-$sha"
+            [ -f "$dir/.complete" ] && exit 0
+            mkdir -p "$LAB_CACHE/release"
+            tmp=$(mktemp -d "$LAB_CACHE/release/.unpack.XXXXXX")
+            chmod 755 "$tmp"
+            timeout 300 tar -xzf "$tarball" -C "$tmp" || { rm -rf "$tmp"; lab_die 2 "--release $tarball: cannot unpack it"; }
+            touch "$tmp/.complete"
+            rm -rf "$dir" && mv "$tmp" "$dir"
+            # Unpacked releases (about 90 MiB each) not used for a day go; never one in use,
+            # as every run touches its own.
+            find "$LAB_CACHE/release" -maxdepth 1 -name 'unpacked-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+        ) || exit $?
+    fi
+    touch "$dir"
+    local top
+    top=$(ls -d "$dir"/kvmclock-probe-*/ 2>/dev/null | head -n1)
+    [ -n "$top" ] && [ -x "$top/bin/kvmclock-probe" ] && [ -x "$top/runtime/bin/java" ] ||
+        lab_die 2 "--release $tarball: not a release tarball (no kvmclock-probe-*/bin/kvmclock-probe and runtime/bin/java in it)"
+    printf '%s\n' "${top%/}"
+}
