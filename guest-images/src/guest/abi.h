@@ -106,7 +106,7 @@
 #define CTL_OFF_COMMAND_SEQ          0x20
 #define CTL_OFF_COMMAND_ACK          0x24
 #define CTL_OFF_GLOBAL_LAST_NS       0x40
-#define CTL_OFF_RESERVED             0x48
+#define CTL_OFF_FUZZ_SEED            0x48
 #define CTL_SIZE                     0x50
 
 /* ---- vCPU block offsets ---- */
@@ -173,7 +173,7 @@ struct control {
     uint32_t command_ack;
     uint8_t  reserved0[0x40 - 0x28];
     uint64_t global_last_ns;
-    uint64_t reserved;
+    uint64_t fuzz_seed;     /* read by the HOSTILE image only */
 };
 
 struct event {
@@ -235,7 +235,7 @@ ABI_CHECK(control, command, CTL_OFF_COMMAND);
 ABI_CHECK(control, command_seq, CTL_OFF_COMMAND_SEQ);
 ABI_CHECK(control, command_ack, CTL_OFF_COMMAND_ACK);
 ABI_CHECK(control, global_last_ns, CTL_OFF_GLOBAL_LAST_NS);
-ABI_CHECK(control, reserved, CTL_OFF_RESERVED);
+ABI_CHECK(control, fuzz_seed, CTL_OFF_FUZZ_SEED);
 _Static_assert(sizeof(struct control) == CTL_SIZE, "control size");
 
 ABI_CHECK(vcpu_block, state, VCPU_OFF_STATE);

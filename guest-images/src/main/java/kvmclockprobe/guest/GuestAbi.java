@@ -109,7 +109,8 @@ public final class GuestAbi {
     public static final long CTL_OFF_COMMAND_SEQ = 0x20L;
     public static final long CTL_OFF_COMMAND_ACK = 0x24L;
     public static final long CTL_OFF_GLOBAL_LAST_NS = 0x40L;
-    public static final long CTL_OFF_RESERVED = 0x48L;
+    /** u64, host: the seed the {@code HOSTILE} image draws its values from (the other images ignore it). */
+    public static final long CTL_OFF_FUZZ_SEED = 0x48L;
     public static final long CTL_SIZE = 0x50L;
 
     // ---- vCPU block offsets ----

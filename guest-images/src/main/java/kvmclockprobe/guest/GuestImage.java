@@ -25,7 +25,13 @@ public enum GuestImage {
      * memslot backs: KVM must emulate it, cannot, and returns {@code KVM_EXIT_INTERNAL_ERROR} with
      * {@code KVM_INTERNAL_ERROR_EMULATION}, RIP at the {@code flds}.
      */
-    EMULATION_FAILURE("emulation_failure.bin");
+    EMULATION_FAILURE("emulation_failure.bin"),
+    /**
+     * Attacks the host side of the ABI from the seed in the control page's {@code fuzz_seed}:
+     * random and adversarial values in its vCPU block and event ring, odd doorbell values and
+     * storms of doorbells, forever.
+     */
+    HOSTILE("hostile.bin");
 
     private static final String DIRECTORY = "kvmclockprobe/guest/";
 

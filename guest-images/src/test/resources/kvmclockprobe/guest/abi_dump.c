@@ -79,7 +79,7 @@ int main(void)
     P(CTL_OFF_COMMAND_SEQ);
     P(CTL_OFF_COMMAND_ACK);
     P(CTL_OFF_GLOBAL_LAST_NS);
-    P(CTL_OFF_RESERVED);
+    P(CTL_OFF_FUZZ_SEED);
     P(CTL_SIZE);
     P(VCPU_OFF_STATE);
     P(VCPU_OFF_ERROR_CODE);
@@ -132,7 +132,7 @@ int main(void)
     O(CTL_OFF_COMMAND_SEQ, control, command_seq);
     O(CTL_OFF_COMMAND_ACK, control, command_ack);
     O(CTL_OFF_GLOBAL_LAST_NS, control, global_last_ns);
-    O(CTL_OFF_RESERVED, control, reserved);
+    O(CTL_OFF_FUZZ_SEED, control, fuzz_seed);
     O(VCPU_OFF_STATE, vcpu_block, state);
     O(VCPU_OFF_ERROR_CODE, vcpu_block, error_code);
     O(VCPU_OFF_SAMPLES, vcpu_block, samples);
