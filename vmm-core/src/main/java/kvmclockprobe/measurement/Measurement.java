@@ -42,6 +42,11 @@ public record Measurement(int vcpus, double settleS, String settleWhy, DriftEsti
         return drift.usable() ? drift.predictJumpNs(sinceSnapshotNs) : null;
     }
 
+    /** The jump the kernel's arithmetic alone predicts at the action; null without it. */
+    public Long analyticResnapshotJumpNs() {
+        return drift.analytic() == null ? null : Math.round(-drift.analytic().bMinusANsPerSec() * sinceSnapshotNs / 1e9);
+    }
+
     /** The uncertainty of {@link #resnapshotJumpNs()}, ns (0 from the kernel's arithmetic). */
     public double resnapshotErrNs() {
         return drift.predictionErrNs(sinceSnapshotNs);

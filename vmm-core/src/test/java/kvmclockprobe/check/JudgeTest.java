@@ -162,8 +162,10 @@ class JudgeTest {
         SyntheticMeasurement m = measured().drift(contradicted).sinceSnapshotNs(10_000_000_000L);
         Verdict resnapshot = judge(Expectation.RESNAPSHOT, m.observedNs(112));
         assertThat(resnapshot.status()).isEqualTo(Status.SKIP);
-        assertThat(resnapshot.reason()).startsWith("inconclusive").contains("contradicts");
-        assertThat(judge(Expectation.NO_JUMP, m.observedNs(0)).status()).isEqualTo(Status.SKIP);
+        assertThat(resnapshot.reason()).startsWith("inconclusive").contains("contradicts").contains("not the arithmetic's");
+        // no jump: a re-snapshot would have shown under the fit (-3000 +- 1710 ns) and under the arithmetic
+        assertThat(judge(Expectation.NO_JUMP, m.observedNs(0)).status()).isEqualTo(Status.PASS);
+        assertThat(judge(Expectation.NO_JUMP, m.observedNs(0)).reason()).contains("both would have shown");
         // a jump on a no-jump trigger needs no prediction: still a fail
         assertThat(judge(Expectation.NO_JUMP, m.observedNs(-330)).status()).isEqualTo(Status.FAIL);
         // where the arithmetic does not apply (another clocksource), the fit alone decides
@@ -172,6 +174,47 @@ class JudgeTest {
                         new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1)), null, "hpet (synthetic)");
         assertThat(judge(Expectation.RESNAPSHOT, measured().drift(otherClock).sinceSnapshotNs(10_000_000_000L).observedNs(112)).status())
                 .isEqualTo(Status.FAIL);
+    }
+
+    /**
+     * The CI lab (TCG, 7.3.4): the fit said +74.4 ± 18.9 ns/s, the arithmetic +5.12 ns/s, and the
+     * exact jump was the arithmetic's. The jump confirms the arithmetic: a re-snapshot, a pass.
+     */
+    @Test
+    void aJumpThatIsTheArithmeticsPredictionOverrulesAContradictingFit() {
+        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
+                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
+        kvmclockprobe.clock.DriftEstimate contradicted = new kvmclockprobe.clock.DriftEstimate(
+                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 18.9, arithmetic, null, "the arithmetic is NOT confirmed (synthetic)");
+        SyntheticMeasurement m = measured().drift(contradicted).sinceSnapshotNs(10_000_000_000L);
+        long analytic = Math.round(-arithmetic.bMinusANsPerSec() * 10);
+        assertThat(Math.abs(analytic)).as("a visible re-snapshot for this synthetic case").isGreaterThan(10);
+        Verdict v = judge(Expectation.RESNAPSHOT, m.observedNs(analytic));
+        assertThat(v.status()).isEqualTo(Status.PASS);
+        assertThat(v.predictedJumpNs()).isEqualTo(analytic);
+        assertThat(v.reason()).contains("as the kernel's arithmetic predicts").contains("overruled");
+        // off the arithmetic by more than its tolerance: no trustworthy prediction, inconclusive
+        assertThat(judge(Expectation.RESNAPSHOT, m.observedNs(analytic + 40)).status()).isEqualTo(Status.SKIP);
+    }
+
+    /** No jump where the fit and the arithmetic disagree: a pass only when a re-snapshot would have shown under both. */
+    @Test
+    void noJumpWithAContradictingFitPassesOnlyWhenBothWouldHaveShownIt() {
+        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
+                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
+        long analytic30s = Math.round(-arithmetic.bMinusANsPerSec() * 30);
+        assertThat(Math.abs(analytic30s)).as("visible by the arithmetic after 30 s").isGreaterThanOrEqualTo(20);
+        // a fit of 74.4 +- 2 ns/s: visible too -> pass
+        kvmclockprobe.clock.DriftEstimate sharp = new kvmclockprobe.clock.DriftEstimate(
+                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 2, arithmetic, null, "NOT confirmed (synthetic)");
+        Verdict both = judge(Expectation.NO_JUMP, measured().drift(sharp).sinceSnapshotNs(30_000_000_000L).observedNs(0));
+        assertThat(both.status()).isEqualTo(Status.PASS);
+        assertThat(both.reason()).contains("both would have shown");
+        // a fit of 74.4 +- 300 ns/s: its re-snapshot is lost in its own error -> inconclusive
+        kvmclockprobe.clock.DriftEstimate vague = new kvmclockprobe.clock.DriftEstimate(
+                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 300, arithmetic, null, "NOT confirmed (synthetic)");
+        assertThat(judge(Expectation.NO_JUMP, measured().drift(vague).sinceSnapshotNs(30_000_000_000L).observedNs(0)).status())
+                .isEqualTo(Status.SKIP);
     }
 
     @Test
