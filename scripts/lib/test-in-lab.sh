@@ -63,7 +63,7 @@ classpath=$(IFS=:; echo "${CP[*]}")
 
 # ---- run inside the lab ----
 rc=0
-"$ROOT/scripts/lab/run" --results "$RESULTS" --app "$STAGE" --java --env KVMCLOCK_REQUIRE_KVM=1 --env KVMCLOCK_VM_CYCLES=1000 --env KVMCLOCK_HOSTILE_CASES=200 --no-xen-ok \
+"$ROOT/scripts/lab/run" --results "$RESULTS" --app "$STAGE" --java --env KVMCLOCK_REQUIRE_KVM=1 --env KVMCLOCK_VM_CYCLES=1000 --env KVMCLOCK_HOSTILE_CASES=1000 --no-xen-ok \
     ${LAB_OPTS[@]+"${LAB_OPTS[@]}"} -- \
     --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$classpath" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree \
