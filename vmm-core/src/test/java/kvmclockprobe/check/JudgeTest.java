@@ -152,13 +152,20 @@ class JudgeTest {
         assertThat(judge(Expectation.RESNAPSHOT, m.observedNs(-481)).status()).isEqualTo(Status.FAIL);
     }
 
+    /** The kernel's arithmetic for a 2,096,012 kHz TSC and the tsc clocksource (a lab boot's). */
+    static final kvmclockprobe.clock.AnalyticDrift LAB_ARITHMETIC = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
+            new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
+
+    /** A drift fit of {@code nsPerSec} ± {@code errNsPerSec} that the arithmetic does not confirm. */
+    static kvmclockprobe.clock.DriftEstimate contradictingFit(double nsPerSec, double errNsPerSec) {
+        return new kvmclockprobe.clock.DriftEstimate(kvmclockprobe.clock.DriftEstimate.Source.FIT, nsPerSec, errNsPerSec, LAB_ARITHMETIC,
+                null, "the arithmetic is NOT confirmed (synthetic)");
+    }
+
     /** The lab with two probes at once: fit -3019 ± 1717 ns against an observed +112, the arithmetic unconfirmed. */
     @Test
     void aFitThatContradictsTheArithmeticForATscClocksourceIsNeverAVerdict() {
-        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
-                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
-        kvmclockprobe.clock.DriftEstimate contradicted = new kvmclockprobe.clock.DriftEstimate(
-                kvmclockprobe.clock.DriftEstimate.Source.FIT, 300, 57, arithmetic, null, "the arithmetic is NOT confirmed (synthetic)");
+        kvmclockprobe.clock.DriftEstimate contradicted = contradictingFit(300, 57);
         SyntheticMeasurement m = measured().drift(contradicted).sinceSnapshotNs(10_000_000_000L);
         Verdict resnapshot = judge(Expectation.RESNAPSHOT, m.observedNs(112));
         assertThat(resnapshot.status()).isEqualTo(Status.SKIP);
@@ -182,10 +189,8 @@ class JudgeTest {
      */
     @Test
     void aJumpThatIsTheArithmeticsPredictionOverrulesAContradictingFit() {
-        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
-                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
-        kvmclockprobe.clock.DriftEstimate contradicted = new kvmclockprobe.clock.DriftEstimate(
-                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 18.9, arithmetic, null, "the arithmetic is NOT confirmed (synthetic)");
+        kvmclockprobe.clock.AnalyticDrift arithmetic = LAB_ARITHMETIC;
+        kvmclockprobe.clock.DriftEstimate contradicted = contradictingFit(74.4, 18.9);
         SyntheticMeasurement m = measured().drift(contradicted).sinceSnapshotNs(10_000_000_000L);
         long analytic = Math.round(-arithmetic.bMinusANsPerSec() * 10);
         assertThat(Math.abs(analytic)).as("a visible re-snapshot for this synthetic case").isGreaterThan(10);
@@ -200,19 +205,15 @@ class JudgeTest {
     /** No jump where the fit and the arithmetic disagree: a pass only when a re-snapshot would have shown under both. */
     @Test
     void noJumpWithAContradictingFitPassesOnlyWhenBothWouldHaveShownIt() {
-        kvmclockprobe.clock.AnalyticDrift arithmetic = kvmclockprobe.clock.AnalyticDrift.of(2_096_012, "tsc",
-                new kvmclockprobe.clock.PvclockParams(0, 0, 0, (int) 4098227773L, (byte) -1, (byte) 1));
-        long analytic30s = Math.round(-arithmetic.bMinusANsPerSec() * 30);
+        long analytic30s = Math.round(-LAB_ARITHMETIC.bMinusANsPerSec() * 30);
         assertThat(Math.abs(analytic30s)).as("visible by the arithmetic after 30 s").isGreaterThanOrEqualTo(20);
         // a fit of 74.4 +- 2 ns/s: visible too -> pass
-        kvmclockprobe.clock.DriftEstimate sharp = new kvmclockprobe.clock.DriftEstimate(
-                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 2, arithmetic, null, "NOT confirmed (synthetic)");
+        kvmclockprobe.clock.DriftEstimate sharp = contradictingFit(74.4, 2);
         Verdict both = judge(Expectation.NO_JUMP, measured().drift(sharp).sinceSnapshotNs(30_000_000_000L).observedNs(0));
         assertThat(both.status()).isEqualTo(Status.PASS);
         assertThat(both.reason()).contains("both would have shown");
         // a fit of 74.4 +- 300 ns/s: its re-snapshot is lost in its own error -> inconclusive
-        kvmclockprobe.clock.DriftEstimate vague = new kvmclockprobe.clock.DriftEstimate(
-                kvmclockprobe.clock.DriftEstimate.Source.FIT, 74.4, 300, arithmetic, null, "NOT confirmed (synthetic)");
+        kvmclockprobe.clock.DriftEstimate vague = contradictingFit(74.4, 300);
         assertThat(judge(Expectation.NO_JUMP, measured().drift(vague).sinceSnapshotNs(30_000_000_000L).observedNs(0)).status())
                 .isEqualTo(Status.SKIP);
     }
