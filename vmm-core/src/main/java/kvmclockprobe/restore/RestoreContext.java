@@ -9,7 +9,7 @@ import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
-import kvmclockprobe.sampler.HostInstant;
+import kvmclockprobe.sys.HostInstant;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
 import kvmclockprobe.snapshot.Snapshot;
@@ -187,14 +187,6 @@ public final class RestoreContext implements AutoCloseable {
     /** A line for the report, saying what the sequence did beyond its steps. */
     public void note(String line) {
         notes.add(line);
-    }
-
-    SamplerSession target() {
-        return target;
-    }
-
-    Duration pauseDuration() {
-        return pause;
     }
 
     VcpuStatus lastBefore() {

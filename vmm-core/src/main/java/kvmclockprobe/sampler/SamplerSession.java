@@ -16,6 +16,7 @@ import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.ControlPage;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sys.HostInstant;
 
 /**
  * The sampler guest running on N vCPUs, one platform thread each, with a watchdog that declares
@@ -156,9 +157,8 @@ public final class SamplerSession implements AutoCloseable {
      *
      * @param machine the VM, now the caller's to save, resume or close
      * @param stopped when vCPU 0 had left the guest for the last time, on the host
-     * @param events  every event the guest recorded before the pause
      */
-    public record Paused(Machine machine, HostInstant stopped, List<GuestEvent> events) {}
+    public record Paused(Machine machine, HostInstant stopped) {}
 
     /**
      * Pauses the guest as a VMM does before a save: kicks every vCPU out of the guest and ends
@@ -170,29 +170,18 @@ public final class SamplerSession implements AutoCloseable {
         for (VcpuRunner r : runners) r.forceStop();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (VcpuRunner r : runners) {
-            try {
-                if (!r.awaitFinished(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
-                    throw new GuestFailure("vCPU " + r.index() + " did not leave the guest within " + timeout + " of the pause");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GuestFailure("interrupted while pausing the guest");
+            if (!awaitFinished(r, deadline, "pausing the guest")) {
+                throw new GuestFailure("vCPU " + r.index() + " did not leave the guest within " + timeout + " of the pause");
             }
             if (r.failure() != null) throw r.failure();
             if (r.guestDone()) throw new GuestFailure("vCPU " + r.index() + " finished before the pause");
         }
         closing = true;
         watchdog.interrupt();
-        for (Thread t : threads) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new GuestFailure(t.getName() + " did not end within " + timeout + " of the pause");
-        }
+        List<String> stuck = joinRunnerThreads(deadline);
+        if (!stuck.isEmpty()) throw new GuestFailure(String.join(", ", stuck) + " did not end within " + timeout + " of the pause");
         detached = true;
-        return new Paused(machine, runners.get(0).stopped(), events());
+        return new Paused(machine, runners.get(0).stopped());
     }
 
     /** Set by {@link #pause}: the machine is no longer this session's to close. */
@@ -334,15 +323,9 @@ public final class SamplerSession implements AutoCloseable {
         control.requestStop();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (VcpuRunner r : runners) {
-            try {
-                long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                if (!r.awaitFinished(leftMs)) {
-                    r.forceStop();
-                    throw new GuestFailure("vCPU " + r.index() + " did not finish within " + timeout + " of the stop request");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GuestFailure("interrupted while stopping the guest");
+            if (!awaitFinished(r, deadline, "stopping the guest")) {
+                r.forceStop();
+                throw new GuestFailure("vCPU " + r.index() + " did not finish within " + timeout + " of the stop request");
             }
         }
         checkHealthy();
@@ -351,13 +334,18 @@ public final class SamplerSession implements AutoCloseable {
         return statuses;
     }
 
-    @Override
-    public void close() {
-        closing = true;
-        watchdog.interrupt();
-        for (VcpuRunner r : runners) r.forceStop();
-        // Every thread gets the same 5 s after the kicks; all are waited for, not just the first.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    /** Waits until {@code deadline} (System.nanoTime) for {@code r} to finish; false when it did not. */
+    private static boolean awaitFinished(VcpuRunner r, long deadline, String doing) {
+        try {
+            return r.awaitFinished(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestFailure("interrupted while " + doing);
+        }
+    }
+
+    /** Joins every runner thread until {@code deadline} (System.nanoTime), all of them; the names of those still alive. */
+    private List<String> joinRunnerThreads(long deadline) {
         List<String> stuck = new ArrayList<>();
         for (Thread t : threads) {
             try {
@@ -367,6 +355,16 @@ public final class SamplerSession implements AutoCloseable {
             }
             if (t.isAlive()) stuck.add(t.getName());
         }
+        return stuck;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        watchdog.interrupt();
+        for (VcpuRunner r : runners) r.forceStop();
+        // Every thread gets the same 5 s after the kicks; all are waited for, not just the first.
+        List<String> stuck = joinRunnerThreads(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         try {
             watchdog.join(1_000);
         } catch (InterruptedException e) {
