@@ -6,6 +6,7 @@ import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.GuestMemory;
 import kvmclockprobe.kvm.Vm;
+import kvmclockprobe.sys.HostInstant;
 import kvmclockprobe.sys.Libc;
 import kvmclockprobe.sys.Tsc;
 
@@ -83,12 +84,9 @@ public final class ClockReader {
     }
 
     private ClockReading pairReading(PvclockParams p, ClockData clock, long getClockBracketNs, long hostTsc, long guestTscNow, long bNs) {
-        long t1 = Tsc.read();
-        long raw = Libc.monotonicRawNs();
-        long t2 = Tsc.read();
-        long mid = t1 + (t2 - t1) / 2;
-        long bracket = (t2 - t1) * 1_000_000L / tscKhz;
-        return new ClockReading(raw, bracket, p.nsAt(guestTsc.fromHost(mid)), hostTsc, guestTscNow, bNs,
+        HostInstant now = HostInstant.now();
+        long bracket = now.widthCycles() * 1_000_000L / tscKhz;
+        return new ClockReading(now.rawNs(), bracket, p.nsAt(guestTsc.fromHost(now.hostTsc())), hostTsc, guestTscNow, bNs,
                 clock.clockNs(), clock.tscStable(), p, getClockBracketNs);
     }
 

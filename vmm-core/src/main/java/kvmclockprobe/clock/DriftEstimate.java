@@ -59,6 +59,15 @@ public record DriftEstimate(Source source, double bMinusANsPerSec, double errNsP
 
     /** The jump a master-clock re-snapshot gives after {@code sinceSnapshotNs} of guest time: −drift × elapsed. */
     public long predictJumpNs(long sinceSnapshotNs) {
+        return resnapshotJumpNs(bMinusANsPerSec, sinceSnapshotNs);
+    }
+
+    /**
+     * The jump a master-clock re-snapshot gives a guest whose clock B has drifted from A at
+     * {@code bMinusANsPerSec} for {@code sinceSnapshotNs}: it is reset to A, so it moves by
+     * -(B-A) x the time since the last snapshot.
+     */
+    public static long resnapshotJumpNs(double bMinusANsPerSec, long sinceSnapshotNs) {
         return Math.round(-bMinusANsPerSec * sinceSnapshotNs / 1e9);
     }
 

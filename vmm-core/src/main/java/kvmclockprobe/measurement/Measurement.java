@@ -44,7 +44,7 @@ public record Measurement(int vcpus, double settleS, String settleWhy, DriftEsti
 
     /** The jump the kernel's arithmetic alone predicts at the action; null without it. */
     public Long analyticResnapshotJumpNs() {
-        return drift.analytic() == null ? null : Math.round(-drift.analytic().bMinusANsPerSec() * sinceSnapshotNs / 1e9);
+        return drift.analytic() == null ? null : DriftEstimate.resnapshotJumpNs(drift.analytic().bMinusANsPerSec(), sinceSnapshotNs);
     }
 
     /** The uncertainty of {@link #resnapshotJumpNs()}, ns (0 from the kernel's arithmetic). */

@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.clock.AnalyticDrift;
+import kvmclockprobe.clock.DriftEstimate;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.KvmUnavailableException;
 import kvmclockprobe.restore.RestoreContext.SetClockStep;
 import kvmclockprobe.sampler.GuestEvent;
-import kvmclockprobe.sampler.HostInstant;
+import kvmclockprobe.sys.HostInstant;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
 
@@ -185,7 +186,7 @@ public final class RestoreRun {
                 predictedCaptureVsGuest = 0L;
             } else if (driftNsPerSec != null && exit.hasTsc() && src != null) {
                 long sinceUpdate = cyclesToNs(first, Math.max(0, exit.hostTsc() + src.cycles() - first.oldParams().tscTimestamp()));
-                predictedCaptureVsGuest = Math.round(-driftNsPerSec * sinceUpdate / 1e9);
+                predictedCaptureVsGuest = DriftEstimate.resnapshotJumpNs(driftNsPerSec, sinceUpdate);
             }
         }
         List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();

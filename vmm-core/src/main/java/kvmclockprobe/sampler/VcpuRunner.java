@@ -15,6 +15,7 @@ import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
+import kvmclockprobe.sys.HostInstant;
 
 /**
  * Runs one vCPU of the sampler guest on its own platform thread: enters the guest, answers its

@@ -1,7 +1,4 @@
-package kvmclockprobe.sampler;
-
-import kvmclockprobe.sys.Libc;
-import kvmclockprobe.sys.Tsc;
+package kvmclockprobe.sys;
 
 /**
  * One host instant on both host clocks: {@code CLOCK_MONOTONIC_RAW} read between two
