@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,6 @@ import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Scenario;
 import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.Triggers;
-import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
@@ -66,8 +64,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "Sampling after each trigger (default: ${DEFAULT-VALUE}).")
     double afterSeconds;
 
-    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "Sampling vCPUs (default: ${DEFAULT-VALUE}).")
-    int vcpus;
+    @Mixin
+    SamplingVcpusOption vcpus;
 
     @Option(names = "--strict", description = "Fail every observed jump, whatever the trigger.")
     boolean strict;
@@ -108,16 +106,14 @@ final class CheckCommand implements Callable<Integer> {
         if (!(afterSeconds >= 0.2 && afterSeconds <= 60)) {
             throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.2..60");
         }
-        if (vcpus < 1 || vcpus >= GuestAbi.MAX_VCPUS) {
-            throw new ParameterException(spec.commandLine(), "--vcpus must be 1.." + (GuestAbi.MAX_VCPUS - 1));
-        }
+        int vcpuCount = vcpus.count(spec);
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
                 : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
         // A bad output path is a usage error now, not a lost verdict after the whole run.
         OutputFile.requireWritable(spec, "--json", json);
         OutputFile.requireWritable(spec, "--plot", plot);
         OutputFile.requireWritable(spec, "--junit", junit);
-        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus, strict);
+        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpuCount, strict);
         // The JSON writer is made (and its classes loaded) in the background now, so that writing
         // the results is quick even when a signal asks for it (seconds saved in the lab's TCG).
         mapper = CompletableFuture.supplyAsync(() -> {
@@ -195,12 +191,6 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private List<Trigger> selectedTriggers() {
-        if (triggerNames.isEmpty()) return Triggers.ALL;
-        List<Trigger> selected = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(triggerNames)) {
-            selected.add(Triggers.byName(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "unknown trigger '" + name + "'; valid triggers: " + String.join(", ", Triggers.names()))));
-        }
-        return selected;
+        return ByName.select(spec, "trigger", triggerNames, Triggers.ALL, Triggers.names(), Triggers::byName);
     }
 }

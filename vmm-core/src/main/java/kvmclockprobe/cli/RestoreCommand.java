@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.Kvm;
@@ -56,8 +54,8 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Sampling after the resume, in ms (default: ${DEFAULT-VALUE}).")
     long afterMs;
 
-    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "Sampling vCPUs (default: ${DEFAULT-VALUE}).")
-    int vcpus;
+    @Mixin
+    SamplingVcpusOption vcpus;
 
     @Option(names = "--tap", description = "Print kselftest TAP instead of a table.")
     boolean tap;
@@ -84,12 +82,9 @@ final class RestoreCommand implements Callable<Integer> {
         List<Recipe> recipes = selected();
         if (pauseMs < 1 || pauseMs > 600_000) throw new ParameterException(spec.commandLine(), "--pause-ms must be 1..600000");
         if (afterMs < 100 || afterMs > 60_000) throw new ParameterException(spec.commandLine(), "--after-ms must be 100..60000");
-        if (vcpus < 1 || vcpus >= GuestAbi.MAX_VCPUS) {
-            throw new ParameterException(spec.commandLine(), "--vcpus must be 1.." + (GuestAbi.MAX_VCPUS - 1));
-        }
         OutputFile.requireWritable(spec, "--json", json);
         OutputFile.requireWritable(spec, "--junit", junit);
-        RestoreRun.Settings settings = new RestoreRun.Settings(Duration.ofMillis(pauseMs), Duration.ofMillis(afterMs), vcpus);
+        RestoreRun.Settings settings = new RestoreRun.Settings(Duration.ofMillis(pauseMs), Duration.ofMillis(afterMs), vcpus.count(spec));
         // SIGINT/SIGTERM: the recipe under way is interrupted (its VMs closed, reported as an error), the
         // rest are not run, and the results so far are written before the JVM exits (within STOP_WAIT).
         AtomicBoolean stop = new AtomicBoolean();
@@ -133,12 +128,6 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private List<Recipe> selected() {
-        if (recipeNames.isEmpty()) return Recipes.ALL;
-        List<Recipe> out = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(recipeNames)) {
-            out.add(Recipes.byName(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "unknown recipe '" + name + "'; valid recipes: " + String.join(", ", Recipes.names()))));
-        }
-        return out;
+        return ByName.select(spec, "recipe", recipeNames, Recipes.ALL, Recipes.names(), Recipes::byName);
     }
 }
