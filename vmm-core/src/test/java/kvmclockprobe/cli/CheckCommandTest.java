@@ -17,6 +17,7 @@ import kvmclockprobe.check.Triggers;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.report.TapParser;
 import kvmclockprobe.testing.RequiresKvm;
+import kvmclockprobe.testing.ResnapshotOutcome;
 
 /**
  * {@code check} and {@code drift} end to end through the command line: bad input anywhere, real
@@ -80,16 +81,16 @@ class CheckCommandTest {
         Path json = dir.resolve("check.json");
         Path svg = dir.resolve("check.svg");
         Path junit = dir.resolve("check.xml");
-        CliRun run = CliRun.of("check", "--tap", "--settle-seconds", "3", "--trigger", "tsc-write", "--trigger", "kvmclock-ctrl",
+        CliRun run = CliRun.of("check", "--tap", "--max-settle-seconds", "10", "--trigger", "tsc-write", "--trigger", "kvmclock-ctrl",
                 "--trigger", "tsc-khz", "--json", json.toString(), "--plot", svg.toString(), "--junit", junit.toString());
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.exitCode()).as(run.out() + run.err()).isIn(0, ExitCodes.SKIP);
         TapParser.Document tap = TapParser.parse(run.out());
         assertThat(tap.plan()).isEqualTo(3);
         assertThat(tap.points()).extracting(TapParser.TestPoint::description).containsExactly("tsc-write", "kvmclock-ctrl", "tsc-khz");
 
         JsonNode root = new ObjectMapper().readTree(Files.readString(json));
         assertThat(root.get("host").get("caps").has("xen_hvm")).isTrue();
-        assertThat(root.get("settle_s").asDouble()).isEqualTo(3.0);
+        assertThat(root.get("max_settle_s").asDouble()).isEqualTo(10.0);
         JsonNode results = root.get("results");
         assertThat(results).hasSize(3);
         for (JsonNode r : results) {
@@ -100,7 +101,9 @@ class CheckCommandTest {
             assertThat(r.get("wallclock_step_ns").isNull()).as("not Xen").isTrue();
         }
         JsonNode tscWrite = results.get(0);
-        assertThat(tscWrite.get("status").asText()).isEqualTo("pass");
+        if (ResnapshotOutcome.passed("tsc-write", tscWrite.get("status").asText(), tscWrite.get("reason").asText())) {
+            assertThat(run.exitCode()).as(run.out()).isZero();
+        }
         assertThat(tscWrite.get("expected_jump").asBoolean()).isTrue();
         assertThat(tscWrite.get("observed_jump_ns").isIntegralNumber()).isTrue();
         assertThat(tscWrite.get("master_clock_before").asBoolean()).isTrue();
@@ -209,13 +212,10 @@ class CheckCommandTest {
             try {
                 assertThat(p.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)).as("check %d finished", i).isTrue();
                 JsonNode r = new ObjectMapper().readTree(Files.readString(dir.resolve("check" + i + ".json"))).get("results").get(0);
-                String status = r.get("status").asText();
                 // a pass, or (about one boot in a hundred, |B-A| under ~0.7 ns/s) an inconclusive skip that says so
-                if (status.equals("skip")) {
-                    assertThat(r.get("reason").asText()).startsWith("inconclusive");
+                if (!ResnapshotOutcome.passed("check " + i, r.get("status").asText(), r.get("reason").asText())) {
                     assertThat(p.exitValue()).isEqualTo(ExitCodes.SKIP);
                 } else {
-                    assertThat(status).as("check %d: %s", i, r.get("reason").asText()).isEqualTo("pass");
                     assertThat(r.get("resnapshot_match").asBoolean()).isTrue();
                     assertThat(p.exitValue()).as("check %d: %s", i, Files.readString(dir.resolve("err" + i))).isZero();
                 }
