@@ -109,25 +109,31 @@ public final class Judge {
 
     private static Verdict resnapshot(Measurement m, Long predicted, Long tolerance, Boolean match) {
         if (predicted == null) return inconclusive(m, null, null, null, "jumped " + m.observedJumpNs() + " ns, but " + m.drift().why());
+        Long analytic = m.analyticResnapshotJumpNs();
+        if (m.drift().fitContradictsArithmetic() && analytic != null) {
+            // The fit is noise-prone (a loaded host, TCG, a short settle); the jump is exact. When the
+            // jump is the one the kernel's arithmetic predicts, the arithmetic is confirmed by the
+            // re-snapshot itself, and that is a re-snapshot as a correct kernel makes it, however
+            // wide the fit's own error.
+            long analyticTolerance = resnapshotTolerance(analytic, 0);
+            if (Math.abs(analytic) - analyticTolerance > SEEN_NS && matches(m.observedJumpNs(), analytic, analyticTolerance)) {
+                return new Verdict(Status.PASS, String.format(Locale.ROOT,
+                        "re-snapshot: jumped %d ns, as the kernel's arithmetic predicts (%d ns, within %d ns); the drift fit "
+                                + "disagreed (%s) and is overruled by the exact jump", m.observedJumpNs(), analytic, analyticTolerance,
+                        m.drift().why()), analytic, analyticTolerance, true);
+            }
+        }
         if (Math.abs(predicted) - tolerance <= SEEN_NS) {
-            return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
-                    "jumped %d ns; a re-snapshot would move the clock only %d ± %d ns here, too little to tell from none: settle longer",
-                    m.observedJumpNs(), predicted, tolerance));
+            // Too small to see, or a prediction too uncertain to tell from none: both need a longer settle.
+            boolean small = Math.abs(predicted) - resnapshotTolerance(predicted, 0) <= SEEN_NS;
+            return inconclusive(m, predicted, tolerance, match, small
+                    ? String.format(Locale.ROOT, "jumped %d ns; a re-snapshot would move the clock only %d ± %d ns here, "
+                            + "too little to tell from none: settle longer", m.observedJumpNs(), predicted, tolerance)
+                    : String.format(Locale.ROOT, "jumped %d ns; the predicted re-snapshot %d ± %d ns is too uncertain to tell "
+                            + "from none (%s): settle longer", m.observedJumpNs(), predicted, tolerance, m.drift().why()));
         }
         if (m.drift().fitContradictsArithmetic()) {
-            // The fit is noise-prone (a loaded host, TCG); the jump is exact. When the jump is the one the
-            // kernel's arithmetic predicts, the arithmetic is confirmed by the re-snapshot itself, and that
-            // is a re-snapshot as a correct kernel makes it. Anything else has no trustworthy prediction.
-            Long analytic = m.analyticResnapshotJumpNs();
-            if (analytic != null) {
-                long analyticTolerance = resnapshotTolerance(analytic, 0);
-                if (Math.abs(analytic) - analyticTolerance > SEEN_NS && matches(m.observedJumpNs(), analytic, analyticTolerance)) {
-                    return new Verdict(Status.PASS, String.format(Locale.ROOT,
-                            "re-snapshot: jumped %d ns, as the kernel's arithmetic predicts (%d ns, within %d ns); the drift fit "
-                                    + "disagreed (%s) and is overruled by the exact jump", m.observedJumpNs(), analytic, analyticTolerance,
-                            m.drift().why()), analytic, analyticTolerance, true);
-                }
-            }
+            // Anything but the arithmetic's jump has no trustworthy prediction.
             return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
                     "jumped %d ns; the fit's prediction %d ± %d ns rests on a drift the kernel's arithmetic for this tsc "
                             + "clocksource contradicts (%s)%s: the measurement is unreliable here (a loaded host?)",

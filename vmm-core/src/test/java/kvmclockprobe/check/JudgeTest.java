@@ -202,6 +202,34 @@ class JudgeTest {
         assertThat(judge(Expectation.RESNAPSHOT, m.observedNs(analytic + 40)).status()).isEqualTo(Status.SKIP);
     }
 
+    /**
+     * The CI lab (TCG, a fixed 3 s settle): a fit too coarse to confirm the arithmetic, with an
+     * error so wide its own prediction cannot be told from none. The exact jump is still the
+     * arithmetic's: a pass. Off the arithmetic, it says the prediction is too uncertain, not that
+     * the re-snapshot is too small.
+     */
+    @Test
+    void aJumpThatIsTheArithmeticsPredictionPassesEvenWhenTheFitsOwnPredictionIsTooUncertain() {
+        kvmclockprobe.clock.DriftEstimate coarse = contradictingFit(60, 90);
+        SyntheticMeasurement m = measured().drift(coarse).sinceSnapshotNs(6_400_000_000L);
+        assertThat(Judge.visible(-384, Judge.resnapshotTolerance(-384, 90 * 6.4), 0)).as("the fit alone sees nothing").isFalse();
+        long analytic = Math.round(-LAB_ARITHMETIC.bMinusANsPerSec() * 6.4);
+        Verdict v = judge(Expectation.RESNAPSHOT, m.observedNs(analytic));
+        assertThat(v.status()).as(v.reason()).isEqualTo(Status.PASS);
+        assertThat(v.predictedJumpNs()).isEqualTo(analytic);
+        Verdict off = judge(Expectation.RESNAPSHOT, m.observedNs(analytic + 40));
+        assertThat(off.status()).isEqualTo(Status.SKIP);
+        assertThat(off.reason()).contains("too uncertain").doesNotContain("too little");
+    }
+
+    /** A drift so small that a re-snapshot would not be seen: inconclusive, and it says the jump is too small. */
+    @Test
+    void aReSnapshotTooSmallToSeeIsInconclusiveSayingSo() {
+        Verdict v = judge(Expectation.RESNAPSHOT, measured().drift(SyntheticMeasurement.analytic(0.4)).sinceSnapshotNs(10_000_000_000L).observedNs(0));
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).startsWith("inconclusive").contains("too little to tell from none");
+    }
+
     /** No jump where the fit and the arithmetic disagree: a pass only when a re-snapshot would have shown under both. */
     @Test
     void noJumpWithAContradictingFitPassesOnlyWhenBothWouldHaveShownIt() {
