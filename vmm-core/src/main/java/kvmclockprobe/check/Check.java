@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.verdict.Status;
 
 /** A whole {@code check}: each selected trigger on a fresh VM, in order. */
 public final class Check {
@@ -36,10 +37,13 @@ public final class Check {
         Double settleS = fixed == null ? null : fixed.toMillis() / 1000.0;
         double maxS = settings.settle().max().toMillis() / 1000.0;
         soFar.accept(new CheckReport(host, settleS, maxS, settings.strict(), List.of(), List.of(), triggers.size(), false));
+        String masterClockFailure = null;
         for (Trigger t : triggers) {
             if (stopRequested.getAsBoolean()) break;
             long start = System.nanoTime();
-            results.add(Scenario.run(kvm, host, t, settings, s -> progress.accept(t.name(), s)));
+            TriggerResult result = Scenario.run(kvm, host, t, settings, masterClockFailure, s -> progress.accept(t.name(), s));
+            if (t.expectation() == Expectation.MASTER_CLOCK && result.status() == Status.FAIL) masterClockFailure = result.reason();
+            results.add(result);
             wallS.add((System.nanoTime() - start) / 1e9);
             soFar.accept(new CheckReport(host, settleS, maxS, settings.strict(), List.copyOf(results), List.copyOf(wallS),
                     triggers.size(), false));

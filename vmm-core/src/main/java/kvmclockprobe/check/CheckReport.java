@@ -1,5 +1,8 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.ExitRule;
+import kvmclockprobe.verdict.Status;
+
 import java.util.List;
 
 import kvmclockprobe.host.HostFacts;
@@ -42,11 +45,8 @@ public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boo
         return results.stream().filter(r -> r.status() == status).count();
     }
 
-    /** 3 when anything errored (the probe, not the kernel), else kselftest's: 1 when any failed, 4 (KSFT_SKIP) when nothing passed, else 0. */
+    /** {@link ExitRule}: 1 when any failed (even beside an error), 3 when any errored, 4 when nothing passed, else 0. */
     public int exitCode() {
-        if (count(Status.ERROR) > 0) return 3;
-        if (count(Status.FAIL) > 0) return 1;
-        if (count(Status.PASS) == 0) return 4;
-        return 0;
+        return ExitRule.code(count(Status.FAIL) > 0, count(Status.ERROR) > 0, count(Status.PASS) > 0);
     }
 }

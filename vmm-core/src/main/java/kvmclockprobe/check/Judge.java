@@ -1,9 +1,11 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.Status;
+
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import kvmclockprobe.measurement.ClockProbe;
+import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.TriggerEffect.SetClock;
@@ -11,147 +13,154 @@ import kvmclockprobe.measurement.TriggerEffect.SetClock;
 /**
  * The verdict, as a pure function of a {@link Measurement} and what a correct kernel does. No
  * I/O, no clock: every branch is tested on synthetic measurements.
+ *
+ * <p>Whether a trigger re-snapshotted the master clock is read from the reference point the
+ * pvclock pages are written from ({@link Measurement#resnapshotSeen()}), not inferred from a
+ * jump: it needs no drift and no settle, and shows a re-snapshot even where it moves the clock
+ * by 0 ns. A jump's size is judged against −(B−A) × the time since the last snapshot, with B−A
+ * from the kernel's arithmetic where its inputs are the kernel's own, else from a control
+ * re-snapshot of the same VM; the drift fit is never a verdict's basis.
  */
 public final class Judge {
     private Judge() {}
 
-    /** A jump is "seen" when larger than this. */
-    public static final long SEEN_NS = ClockProbe.SEEN_NS;
-    /** Re-snapshot tolerance with the kernel's arithmetic: max(this, {@link #TOLERANCE_FRACTION} of the prediction). */
+    /** A jump is "seen" when larger than this: the arithmetic is exact, this allows its rounding. */
+    public static final long SEEN_NS = 2;
+    /** Re-snapshot tolerance: max(this, {@link #TOLERANCE_FRACTION} of the prediction), plus the prediction's own error bound. */
     public static final long TOLERANCE_NS = 5;
     public static final double TOLERANCE_FRACTION = 0.03;
-    /** With a fit-only prediction the tolerance also covers this many times its honest error. */
-    public static final double FIT_SIGMAS = 3;
 
     /**
      * @param expectation what a correct kernel does
      * @param reference   the upstream reference a failure cites (may be empty)
      * @param strict      fail every seen jump
-     * @param marginNs    a no-jump pass needs a re-snapshot to be at least this visible
      */
-    public static Verdict judge(Expectation expectation, String reference, boolean strict, long marginNs, Measurement m) {
+    public static Verdict judge(Expectation expectation, String reference, boolean strict, Measurement m) {
         Long predicted = m.resnapshotJumpNs();
         Long tolerance = predicted == null ? null : resnapshotTolerance(predicted, m.resnapshotErrNs());
         Boolean match = predicted == null ? null : matches(m.observedJumpNs(), predicted, tolerance);
         boolean seen = m.observedJumpNsPerVcpu().stream().anyMatch(j -> Math.abs(j) > SEEN_NS);
-        String cite = reference.isEmpty() ? "" : "; " + reference;
+        Prediction p = new Prediction(predicted, tolerance, match);
 
         if (!m.masterClockBefore()) {
-            return new Verdict(Status.SKIP, "inconclusive: the VM was not in master-clock mode before the trigger "
-                    + "(KVM_CLOCK_TSC_STABLE off): jumps are normal there", predicted, tolerance, match);
+            return p.verdict(Status.INCONCLUSIVE, "the VM was not in master-clock mode before the trigger (KVM_CLOCK_TSC_STABLE off): "
+                    + "jumps are normal there");
         }
         if (strict && seen) {
-            return new Verdict(Status.FAIL, String.format(Locale.ROOT, "guest clock jumped %d ns (re-snapshot prediction %s); --strict fails every jump",
-                    m.observedJumpNs(), ns(predicted)), predicted, tolerance, match);
+            return p.verdict(Status.FAIL, String.format(Locale.ROOT, "guest clock jumped %d ns (re-snapshot prediction %s); --strict "
+                    + "fails every jump", m.observedJumpNs(), ns(predicted)));
         }
-        if (!m.effect().failedChecks().isEmpty()) {
-            return new Verdict(Status.FAIL, m.effect().failedChecks().stream().map(Observation::description)
-                    .collect(Collectors.joining("; ")) + cite, predicted, tolerance, match);
-        }
+        String checks = m.effect().failedChecks().stream().map(Observation::description).collect(Collectors.joining("; "));
+        if (!checks.isEmpty() && expectation != Expectation.NO_JUMP) return p.verdict(Status.FAIL, checks);
         return switch (expectation) {
-            case NO_JUMP -> noJump(m, seen, predicted, tolerance, match, marginNs, cite);
-            case RESNAPSHOT -> resnapshot(m, predicted, tolerance, match);
+            case NO_JUMP -> noJump(m, seen, p, reference, checks);
+            case RESNAPSHOT -> resnapshot(m, p);
             case SET_CLOCK -> setClock(m, match);
             case SET_CLOCK_REALTIME -> setClockRealtime(m, match);
+            case GUEST_STOPPED -> guestStopped(m, seen, p, reference);
+            case MASTER_CLOCK, KVMCLOCK_RATE -> throw new IllegalArgumentException(expectation + " has a judge of its own");
         };
     }
 
-    /** max(5 ns, 3 % of the prediction, 3 × its honest error). */
-    static long resnapshotTolerance(long predictedNs, double errNs) {
-        double fromErr = Double.isFinite(errNs) ? FIT_SIGMAS * errNs : Double.POSITIVE_INFINITY;
-        return Math.max(Math.max(TOLERANCE_NS, Math.round(Math.abs(predictedNs) * TOLERANCE_FRACTION)), (long) Math.ceil(fromErr));
+    /** The prediction a verdict carries, for the reports. */
+    record Prediction(Long predictedNs, Long toleranceNs, Boolean match) {
+        Verdict verdict(Status status, String reason) {
+            return new Verdict(status, reason, predictedNs, toleranceNs, match);
+        }
     }
 
-    /** The observed jump is the predicted re-snapshot: seen, the same sign, within the tolerance. */
+    /** max(5 ns, 3 % of the prediction) plus the prediction's own error bound (0 from the kernel's arithmetic). */
+    public static long resnapshotTolerance(long predictedNs, double errNs) {
+        double fromErr = Double.isFinite(errNs) ? errNs : Double.POSITIVE_INFINITY;
+        return Math.max(TOLERANCE_NS, Math.round(Math.abs(predictedNs) * TOLERANCE_FRACTION)) + (long) Math.ceil(fromErr);
+    }
+
+    /** The observed jump is the predicted re-snapshot's: within the tolerance. */
     static boolean matches(long observedNs, long predictedNs, long toleranceNs) {
-        return Math.abs(observedNs) > SEEN_NS && Long.signum(observedNs) == Long.signum(predictedNs)
-                && Math.abs(observedNs - predictedNs) <= toleranceNs;
+        return Math.abs(observedNs - predictedNs) <= toleranceNs;
     }
 
-    /** A re-snapshot here would be told apart from no jump: at least the margin, and its tolerance clear of "seen". */
-    static boolean visible(long predictedNs, long toleranceNs, long marginNs) {
-        return Math.abs(predictedNs) >= marginNs && Math.abs(predictedNs) - toleranceNs > SEEN_NS;
+    /**
+     * Must not re-snapshot: pass when no vCPU's reference point moved and no clock moved more
+     * than 2 ns; fail when a reference point moved (a re-snapshot, whatever the jump it caused
+     * here) or a clock moved. A failed check of the trigger's own (the Xen wallclock) fails it too,
+     * naming that check; the upstream fix is cited only when the clock itself was disturbed.
+     */
+    private static Verdict noJump(Measurement m, boolean seen, Prediction p, String reference, String checks) {
+        boolean disturbed = seen || m.resnapshotSeen();
+        if (disturbed && m.masterClockLost()) {
+            return p.verdict(Status.INCONCLUSIVE, String.format(Locale.ROOT, "the guest clock moved %d ns%s, but the master clock went "
+                    + "off after the trigger, where KVM writes the pvclock from new reference points as a matter of course",
+                    m.observedJumpNs(), m.resnapshotSeen() ? " and the reference point moved" : ""));
+        }
+        if (!disturbed) {
+            String ok = "no re-snapshot: no vCPU's master-clock reference point moved, and no vCPU's clock moved more than " + SEEN_NS + " ns";
+            return p.verdict(checks.isEmpty() ? Status.PASS : Status.FAIL, checks.isEmpty() ? ok : checks + " (the clock itself: " + ok + ")");
+        }
+        String cite = reference.isEmpty() ? "" : "; " + reference;
+        String what = m.resnapshotSeen() ? resnapshotWhereNone(m, p) : String.format(Locale.ROOT,
+                "the guest clock jumped %d ns without a re-snapshot (the reference point did not move)", m.observedJumpNs());
+        return p.verdict(Status.FAIL, (checks.isEmpty() ? "" : checks + "; ") + what + cite);
     }
 
-    private static Verdict noJump(Measurement m, boolean seen, Long predicted, Long tolerance, Boolean match, long marginNs, String cite) {
-        if (seen) {
-            if (m.masterClockLost()) {
-                return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
-                        "the guest clock moved %d ns, but the master clock went off after the trigger, where jumps are normal", m.observedJumpNs()));
-            }
-            return new Verdict(Status.FAIL, String.format(Locale.ROOT, "guest clock jumped %d ns%s%s",
-                    m.observedJumpNs(), predicted == null ? "" : String.format(Locale.ROOT, " (a re-snapshot predicts %d ± %d ns: %s)",
-                            predicted, tolerance, match ? "it is one" : "it does not match"), cite), predicted, tolerance, match);
-        }
-        if (predicted == null) return inconclusive(m, null, null, null, "no jump, but " + m.drift().why());
-        if (m.drift().fitContradictsArithmetic()) {
-            // The truth is the arithmetic or, failing it, the fit: "no jump" means something when a
-            // re-snapshot would have shown under both.
-            Long analytic = m.analyticResnapshotJumpNs();
-            if (analytic != null && visible(analytic, resnapshotTolerance(analytic, 0), marginNs) && visible(predicted, tolerance, marginNs)) {
-                return new Verdict(Status.PASS, String.format(Locale.ROOT, "no jump (|observed| <= %d ns on every vCPU); a re-snapshot "
-                        + "would have moved it %d ns by the kernel's arithmetic and %d ± %d ns by the drift fit, which disagree (%s), "
-                        + "but both would have shown", SEEN_NS, analytic, predicted, tolerance, m.drift().why()), analytic,
-                        resnapshotTolerance(analytic, 0), match);
-            }
-            return inconclusive(m, predicted, tolerance, match, "no jump, but whether a re-snapshot would have shown is unknown: "
-                    + m.drift().why());
-        }
-        if (!visible(predicted, tolerance, marginNs)) {
-            return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
-                    "no jump, but a re-snapshot would move the clock only %d ns here (± %d ns; drift %+.2f ns/s × %.1f s since the snapshot), "
-                            + "under the %d ns visibility margin: settle longer (--max-settle-seconds, --settle-seconds)",
-                    predicted, tolerance, m.drift().bMinusANsPerSec(), m.sinceSnapshotNs() / 1e9, marginNs));
-        }
-        return new Verdict(Status.PASS, String.format(Locale.ROOT, "no jump (|observed| <= %d ns on every vCPU); a re-snapshot would have moved it %d ns",
-                SEEN_NS, predicted), predicted, tolerance, match);
+    /** A no-jump trigger that re-snapshotted: what it cost here, even 0 ns. */
+    private static String resnapshotWhereNone(Measurement m, Prediction p) {
+        String size = p.predictedNs() == null ? "its size cannot be predicted here (" + m.drift().why() + ")"
+                : String.format(Locale.ROOT, "a re-snapshot here predicts %d ± %d ns from the %s drift (%s)", p.predictedNs(),
+                p.toleranceNs(), m.drift().source().label(), p.match() ? "it is one" : "it does not match");
+        String zero = m.drift().zeroByArithmetic() ? "; B-A is 0 on this host, so it moved the clock 0 ns here, "
+                + "but it moves it wherever B-A is not" : "";
+        return String.format(Locale.ROOT, "re-snapshot: the master-clock reference point moved (%s); the guest clock jumped %d ns; %s%s",
+                m.referenceBefore() + " -> " + m.referenceAfter(), m.observedJumpNs(), size, zero);
     }
 
-    private static Verdict resnapshot(Measurement m, Long predicted, Long tolerance, Boolean match) {
-        if (predicted == null) return inconclusive(m, null, null, null, "jumped " + m.observedJumpNs() + " ns, but " + m.drift().why());
-        Long analytic = m.analyticResnapshotJumpNs();
-        if (m.drift().fitContradictsArithmetic() && analytic != null) {
-            // The fit is noise-prone (a loaded host, TCG, a short settle); the jump is exact. When the
-            // jump is the one the kernel's arithmetic predicts, the arithmetic is confirmed by the
-            // re-snapshot itself, and that is a re-snapshot as a correct kernel makes it, however
-            // wide the fit's own error.
-            long analyticTolerance = resnapshotTolerance(analytic, 0);
-            if (Math.abs(analytic) - analyticTolerance > SEEN_NS && matches(m.observedJumpNs(), analytic, analyticTolerance)) {
-                return new Verdict(Status.PASS, String.format(Locale.ROOT,
-                        "re-snapshot: jumped %d ns, as the kernel's arithmetic predicts (%d ns, within %d ns); the drift fit "
-                                + "disagreed (%s) and is overruled by the exact jump", m.observedJumpNs(), analytic, analyticTolerance,
-                        m.drift().why()), analytic, analyticTolerance, true);
+    /** {@code KVM_KVMCLOCK_CTRL}: every vCPU's guest sees {@code PVCLOCK_GUEST_STOPPED}, with no jump and no re-snapshot. */
+    private static Verdict guestStopped(Measurement m, boolean seen, Prediction p, String reference) {
+        Verdict v = noJump(m, seen, p, reference, "");
+        if (v.status() == Status.FAIL || v.status() == Status.INCONCLUSIVE) return v;
+        if (!m.window().guestStoppedOnEveryVcpu()) {
+            return p.verdict(Status.FAIL, "PVCLOCK_GUEST_STOPPED was not shown to every vCPU's guest (seen per vCPU: "
+                    + m.window().guestStoppedSeen() + "); " + v.reason());
+        }
+        return p.verdict(Status.PASS, "PVCLOCK_GUEST_STOPPED shown to every vCPU's guest " + m.window().guestStoppedSeen()
+                + " time(s); " + v.reason());
+    }
+
+    /**
+     * Must re-snapshot: the reference point moves, and the jump is −(B−A) × the time since the
+     * last snapshot.
+     */
+    private static Verdict resnapshot(Measurement m, Prediction p) {
+        if (!m.resnapshotSeen()) {
+            if (m.masterClockLost() && !m.masterClockAfter()) {
+                return p.verdict(Status.INCONCLUSIVE, "no re-snapshot seen, but the master clock went off after the trigger and stayed off");
             }
+            return p.verdict(Status.FAIL, String.format(Locale.ROOT, "no re-snapshot: no vCPU's master-clock reference point moved "
+                    + "(jumped %d ns; a re-snapshot here predicts %s)", m.observedJumpNs(), ns(p.predictedNs())));
         }
-        if (Math.abs(predicted) - tolerance <= SEEN_NS) {
-            // Too small to see, or a prediction too uncertain to tell from none: both need a longer settle.
-            boolean small = Math.abs(predicted) - resnapshotTolerance(predicted, 0) <= SEEN_NS;
-            return inconclusive(m, predicted, tolerance, match, small
-                    ? String.format(Locale.ROOT, "jumped %d ns; a re-snapshot would move the clock only %d ± %d ns here, "
-                            + "too little to tell from none: settle longer", m.observedJumpNs(), predicted, tolerance)
-                    : String.format(Locale.ROOT, "jumped %d ns; the predicted re-snapshot %d ± %d ns is too uncertain to tell "
-                            + "from none (%s): settle longer", m.observedJumpNs(), predicted, tolerance, m.drift().why()));
+        if (p.predictedNs() == null) {
+            return p.verdict(Status.INCONCLUSIVE, String.format(Locale.ROOT, "re-snapshot seen (the reference point moved), jumped %d ns; "
+                    + "its size cannot be judged: %s", m.observedJumpNs(), m.drift().why()));
         }
-        if (m.drift().fitContradictsArithmetic()) {
-            // Anything but the arithmetic's jump has no trustworthy prediction.
-            return inconclusive(m, predicted, tolerance, match, String.format(Locale.ROOT,
-                    "jumped %d ns; the fit's prediction %d ± %d ns rests on a drift the kernel's arithmetic for this tsc "
-                            + "clocksource contradicts (%s)%s: the measurement is unreliable here (a loaded host?)",
-                    m.observedJumpNs(), predicted, tolerance, m.drift().why(),
-                    analytic == null ? "" : String.format(Locale.ROOT, ", and the jump is not the arithmetic's %d ns either", analytic)));
+        if (m.drift().zeroByArithmetic() && p.match()) {
+            AnalyticDrift a = m.drift().analytic();
+            return p.verdict(Status.PASS, String.format(Locale.ROOT, "re-snapshot (the reference point moved), jumped %d ns: at tsc_khz %d "
+                    + "the pvclock and raw clock scales agree, so a re-snapshot moves this guest's clock by 0 ns",
+                    m.observedJumpNs(), a == null ? 0 : a.tscKhz()));
         }
-        if (match) {
-            return new Verdict(Status.PASS, String.format(Locale.ROOT, "re-snapshot: jumped %d ns, predicted %d ns (within %d ns, %s drift)",
-                    m.observedJumpNs(), predicted, tolerance, m.drift().source().label()), predicted, tolerance, true);
+        if (p.match()) {
+            return p.verdict(Status.PASS, String.format(Locale.ROOT, "re-snapshot (the reference point moved): jumped %d ns, predicted %d ns "
+                    + "(within %d ns, %s drift %+.2f ns/s)", m.observedJumpNs(), p.predictedNs(), p.toleranceNs(),
+                    m.drift().source().label(), m.drift().bMinusANsPerSec()));
         }
         if (m.masterClockLost() && !m.masterClockAfter()) {
-            return inconclusive(m, predicted, tolerance, false, String.format(Locale.ROOT,
-                    "jumped %d ns against a predicted re-snapshot of %d ns, but the master clock went off after the trigger and stayed off",
-                    m.observedJumpNs(), predicted));
+            return p.verdict(Status.INCONCLUSIVE, String.format(Locale.ROOT, "jumped %d ns against a predicted re-snapshot of %d ns, but "
+                    + "the master clock went off after the trigger and stayed off", m.observedJumpNs(), p.predictedNs()));
         }
-        return new Verdict(Status.FAIL, String.format(Locale.ROOT, "guest clock jumped %d ns, but a re-snapshot predicts %d ns (tolerance %d ns, %s drift)%s",
-                m.observedJumpNs(), predicted, tolerance, m.drift().source().label(),
-                m.masterClockLost() ? "; the master clock went off after the trigger and came back" : ""), predicted, tolerance, false);
+        return p.verdict(Status.FAIL, String.format(Locale.ROOT, "re-snapshot (the reference point moved), but the guest clock jumped %d ns "
+                + "where it predicts %d ns (tolerance %d ns, %s drift %+.2f ns/s)%s", m.observedJumpNs(), p.predictedNs(), p.toleranceNs(),
+                m.drift().source().label(), m.drift().bMinusANsPerSec(),
+                m.masterClockLost() ? "; the master clock went off after the trigger and came back" : ""));
     }
 
     private static Verdict setClock(Measurement m, Boolean match) {
@@ -199,7 +208,7 @@ public final class Judge {
     }
 
     private static Verdict inconclusive(Measurement m, Long predicted, Long tolerance, Boolean match, String why) {
-        return new Verdict(Status.SKIP, "inconclusive: " + why, predicted, tolerance, match);
+        return new Verdict(Status.INCONCLUSIVE, why, predicted, tolerance, match);
     }
 
     private static String ns(Long v) {

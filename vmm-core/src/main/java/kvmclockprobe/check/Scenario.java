@@ -1,6 +1,7 @@
 package kvmclockprobe.check;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -8,6 +9,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import kvmclockprobe.check.triggers.KvmclockRate;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.measurement.ClockProbe;
@@ -34,21 +36,31 @@ public final class Scenario {
 
     private Scenario() {}
 
-    public static TriggerResult run(Kvm kvm, HostFacts host, Trigger trigger, Settings settings, Consumer<Double> progress) {
+    /** How long the guest runs before the control re-snapshot of {@code kvmclock-rate}: D to ±2 ns/s. */
+    static final Duration RATE_SETTLE = Duration.ofSeconds(1);
+
+    /**
+     * @param masterClockFailure the reason {@code master-clock} failed earlier in this run, or
+     *                           null: the triggers that need the master clock then skip, naming it
+     */
+    public static TriggerResult run(Kvm kvm, HostFacts host, Trigger trigger, Settings settings, String masterClockFailure,
+                                    Consumer<Double> progress) {
         Optional<String> missing = trigger.missingCapability(host);
         if (missing.isPresent()) {
             return new TriggerResult.Skipped(trigger.name(), trigger.expectation(), settings.vcpus(), missing.get());
         }
-        try (ClockProbe probe = ClockProbe.start(kvm, settings.vcpus(), host.clocksource())) {
-            if (!probe.awaitMasterClock()) {
+        if (masterClockFailure != null && trigger.expectation() != Expectation.MASTER_CLOCK) {
+            return new TriggerResult.Skipped(trigger.name(), trigger.expectation(), settings.vcpus(),
+                    "needs the master clock, which never came on (master-clock failed: " + masterClockFailure + ")");
+        }
+        try (ClockProbe probe = ClockProbe.start(kvm, settings.vcpus(), host.clock())) {
+            boolean on = probe.awaitMasterClock();
+            if (trigger.expectation() == Expectation.MASTER_CLOCK) return masterClock(trigger, probe, on, settings.vcpus());
+            if (!on) {
                 return new TriggerResult.Skipped(trigger.name(), trigger.expectation(), settings.vcpus(),
                         "the VM never reached master-clock mode: " + probe.masterClockOffReason());
             }
-            TriggerContext ctx = new TriggerContext(host, probe);
-            trigger.prepare(ctx);
-            Measurement m = probe.measure(settings.settle(), settings.after(), () -> trigger.apply(ctx), progress);
-            return new TriggerResult.Measured(trigger.name(), trigger.expectation(), m,
-                    Judge.judge(trigger.expectation(), trigger.reference(), settings.strict(), settings.settle().marginNs(), m));
+            return measured(host, trigger, settings, probe, progress);
         } catch (RuntimeException e) {
             log.debug("{} failed", trigger.name(), e);
             String reason = Thread.currentThread().isInterrupted()
@@ -56,5 +68,25 @@ public final class Scenario {
                     : "probe error: " + e.getMessage();
             return new TriggerResult.Errored(trigger.name(), trigger.expectation(), settings.vcpus(), reason, List.of("error: " + e));
         }
+    }
+
+    private static TriggerResult masterClock(Trigger trigger, ClockProbe probe, boolean on, int vcpus) {
+        List<Long> offsets = new ArrayList<>();
+        for (int i = 0; i < vcpus; i++) offsets.add(probe.tscOffset(i));
+        Verdict v = MasterClockJudge.judge(on, probe.hostClock().clocksource(), vcpus, offsets, probe.masterClockOffReason());
+        return new TriggerResult.Observed(trigger.name(), trigger.expectation(), vcpus, v.status(), v.reason(),
+                List.of("vCPU TSC offsets (KVM_VCPU_TSC_OFFSET): " + offsets));
+    }
+
+    private static TriggerResult measured(HostFacts host, Trigger trigger, Settings settings, ClockProbe probe, Consumer<Double> progress) {
+        TriggerContext ctx = new TriggerContext(host, probe);
+        trigger.prepare(ctx);
+        boolean rate = trigger.expectation() == Expectation.KVMCLOCK_RATE;
+        Trigger control = KvmclockRate.control(host);
+        ClockProbe.Plan plan = new ClockProbe.Plan(trigger.expectation() == Expectation.RESNAPSHOT, rate ? RATE_SETTLE : Duration.ZERO,
+                settings.settle(), settings.after(), () -> trigger.apply(ctx), rate ? null : () -> control.apply(ctx));
+        Measurement m = probe.measure(plan, progress);
+        Verdict v = rate ? RateJudge.judge(m, host.clock()) : Judge.judge(trigger.expectation(), trigger.reference(), settings.strict(), m);
+        return new TriggerResult.Measured(trigger.name(), trigger.expectation(), m, v);
     }
 }

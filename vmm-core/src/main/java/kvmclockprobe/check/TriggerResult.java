@@ -1,5 +1,7 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.Status;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -7,7 +9,7 @@ import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.PlotPoint;
 
 /** What became of one trigger: skipped before measuring, errored, or measured and judged. */
-public sealed interface TriggerResult {
+public sealed interface TriggerResult permits TriggerResult.Skipped, TriggerResult.Errored, TriggerResult.Observed, TriggerResult.Measured {
 
     /** The trigger's name ({@code xen-shared-info}, {@code tsc-write}, ...). */
     String trigger();
@@ -68,6 +70,14 @@ public sealed interface TriggerResult {
 
         public Status status() {
             return Status.ERROR;
+        }
+    }
+
+    /** Judged from what KVM reported, with no jump measured (whether master-clock mode came on). */
+    record Observed(String trigger, Expectation expectation, int vcpus, Status status, String reason, List<String> diagnostics)
+            implements TriggerResult {
+        public Observed {
+            diagnostics = List.copyOf(diagnostics);
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 import kvmclockprobe.check.triggers.HypervRefTsc;
 import kvmclockprobe.check.triggers.KvmclockCtrl;
 import kvmclockprobe.check.triggers.KvmclockMsrSwitch;
+import kvmclockprobe.check.triggers.KvmclockRate;
+import kvmclockprobe.check.triggers.MasterClock;
 import kvmclockprobe.check.triggers.SetClock;
 import kvmclockprobe.check.triggers.SetClockRealtime;
 import kvmclockprobe.check.triggers.TscKhz;
@@ -20,6 +22,8 @@ public final class Triggers {
     private Triggers() {}
 
     public static final List<Trigger> ALL = List.of(
+            new MasterClock(),
+            new KvmclockRate(),
             new XenSharedInfo(),
             new XenVcpuInfo(),
             new KvmclockCtrl(),

@@ -1,5 +1,7 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.Status;
+
 /**
  * A judged measurement.
  *

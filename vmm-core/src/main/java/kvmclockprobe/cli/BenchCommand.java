@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -75,7 +76,7 @@ final class BenchCommand implements Runnable {
                 out.println(String.format(Locale.ROOT, "first_exit_ms %.1f", firstExitMs));
                 out.flush();
             }
-            return ExitCodes.OK;
+            return ExitRule.OK;
         }
 
         private static void expectBenchExit(Vcpu vcpu, VcpuExit exit) {

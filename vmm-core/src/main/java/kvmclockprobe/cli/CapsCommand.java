@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -43,7 +44,7 @@ final class CapsCommand implements Callable<Integer> {
             printTable(out, facts);
         }
         out.flush();
-        return ExitCodes.OK;
+        return ExitRule.OK;
     }
 
     static void printTable(PrintWriter out, HostFacts h) {

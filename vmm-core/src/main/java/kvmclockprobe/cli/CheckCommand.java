@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +40,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code check}: the probe's main job. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Apply every operation that may re-snapshot the KVM clock to a running guest, measure the jump "
-                + "the guest saw, compare it with the jump predicted from the measured drift, and give a verdict.",
-                "Exit: 0 nothing failed and something passed, 1 a trigger failed, 3 the probe or guest errored (no verdict), "
-                        + "4 nothing passed, all skipped or inconclusive (KSFT_SKIP)."})
+        description = {"Check that a fresh VM enters master-clock mode and that its kvmclock runs at the raw clock's rate, then "
+                + "apply every operation that may re-snapshot the KVM clock to a running guest: whether it re-snapshotted is read "
+                + "from the master-clock reference point, and the jump the guest saw is compared with the one the kernel's "
+                + "arithmetic (or a control re-snapshot) predicts.",
+                "Exit: 0 nothing failed and something passed, 1 a check failed (even beside an error), 3 the probe or guest "
+                        + "errored and nothing failed, 4 nothing passed, all skipped or inconclusive (KSFT_SKIP)."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     KvmDeviceOption device;
@@ -56,11 +59,12 @@ final class CheckCommand implements Callable<Integer> {
     Double settleSeconds;
 
     @Option(names = "--max-settle-seconds", paramLabel = "N", defaultValue = "30",
-            description = "The adaptive settle lasts until a re-snapshot would move the guest clock by 20 ns "
-                    + "(at least 5 s, so the fit can confirm the kernel's arithmetic), at most this long (default: ${DEFAULT-VALUE}).")
+            description = "Before a re-snapshot trigger, the guest runs until the predicted jump reaches 30 ns (20 ns with a margin), "
+                    + "at most this long (default: ${DEFAULT-VALUE}). Triggers that must not re-snapshot need no settle: "
+                    + "the master-clock reference point shows a re-snapshot of any size.")
     double maxSettleSeconds;
 
-    @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "1", hidden = true,
+    @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "0.3", hidden = true,
             description = "Sampling after each trigger (default: ${DEFAULT-VALUE}).")
     double afterSeconds;
 
@@ -103,8 +107,8 @@ final class CheckCommand implements Callable<Integer> {
         if (!(maxSettleSeconds >= 1 && maxSettleSeconds <= 3600)) {
             throw new ParameterException(spec.commandLine(), "--max-settle-seconds must be 1..3600");
         }
-        if (!(afterSeconds >= 0.2 && afterSeconds <= 60)) {
-            throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.2..60");
+        if (!(afterSeconds >= 0.1 && afterSeconds <= 60)) {
+            throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.1..60");
         }
         int vcpuCount = vcpus.count(spec);
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
@@ -161,7 +165,7 @@ final class CheckCommand implements Callable<Integer> {
                             stop::get, soFar::set);
                 }
             }
-            return writtenOnce.compareAndSet(false, true) ? write(report) : ExitCodes.ERROR;
+            return writtenOnce.compareAndSet(false, true) ? write(report) : ExitRule.ERROR;
         } finally {
             done.countDown();
             try {

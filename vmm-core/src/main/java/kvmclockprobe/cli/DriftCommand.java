@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class DriftCommand implements Callable<Integer> {
         OutputFile.requireWritable(spec, "--json", json);
         DriftRun.Report report;
         try (Kvm kvm = device.open(); Progress progress = new Progress("drift: sampling", seconds)) {
-            report = DriftRun.run(kvm, Duration.ofMillis(Math.round(seconds * 1000)), vcpus, HostProbe.clocksource(), progress);
+            report = DriftRun.run(kvm, Duration.ofMillis(Math.round(seconds * 1000)), vcpus, kvmclockprobe.host.HostClock.read(), progress);
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, report);
@@ -60,7 +61,7 @@ final class DriftCommand implements Callable<Integer> {
                     .writeValueAsString(DriftJson.toJson(report, seconds, vcpus)) + "\n");
         }
         out.flush();
-        return ExitCodes.OK;
+        return ExitRule.OK;
     }
 
     private void print(PrintWriter out, DriftRun.Report r) {

@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import java.io.PrintWriter;
 
 import kvmclockprobe.kvm.KvmUnavailableException;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kvmclock-probe", mixinStandardHelpOptions = true, version = "kvmclock-probe 0.1.0",
         description = "A small KVM VMM that measures the KVM clock and catches it jumping.",
         subcommands = {CheckCommand.class, RestoreCommand.class, CapsCommand.class, DriftCommand.class, BenchCommand.class},
-        exitCodeOnInvalidInput = ExitCodes.USAGE)
+        exitCodeOnInvalidInput = ExitRule.USAGE)
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -40,9 +41,9 @@ public final class Main implements Runnable {
     }
 
     static int exitCodeFor(Throwable e) {
-        if (e instanceof CommandLine.ParameterException) return ExitCodes.USAGE;
-        if (e instanceof KvmUnavailableException) return ExitCodes.SKIP;
-        return ExitCodes.ERROR;
+        if (e instanceof CommandLine.ParameterException) return ExitRule.USAGE;
+        if (e instanceof KvmUnavailableException) return ExitRule.SKIP;
+        return ExitRule.ERROR;
     }
 
     static String oneLine(Throwable e) {

@@ -18,6 +18,10 @@ import kvmclockprobe.bindings.pvclock_vcpu_time_info;
  * @param flags        {@code PVCLOCK_*} flags (bit 0: TSC stable)
  */
 public record PvclockParams(int version, long tscTimestamp, long systemTimeNs, int mul, byte shift, byte flags) {
+    /** {@code PVCLOCK_TSC_STABLE_BIT}. */
+    public static final int PVCLOCK_TSC_STABLE_BIT = 1;
+    /** {@code PVCLOCK_GUEST_STOPPED}. */
+    public static final int PVCLOCK_GUEST_STOPPED = 2;
 
     /** The kvmclock in ns at guest TSC {@code tsc}. */
     public long nsAt(long tsc) {
@@ -60,7 +64,17 @@ public record PvclockParams(int version, long tscTimestamp, long systemTimeNs, i
 
     /** {@code PVCLOCK_TSC_STABLE_BIT}: the guest may trust the TSC across vCPUs. */
     public boolean tscStable() {
-        return (flags & 1) != 0;
+        return (flags & PVCLOCK_TSC_STABLE_BIT) != 0;
+    }
+
+    /** {@code PVCLOCK_GUEST_STOPPED}: the VMM paused the guest ({@code KVM_KVMCLOCK_CTRL}). */
+    public boolean guestStopped() {
+        return (flags & PVCLOCK_GUEST_STOPPED) != 0;
+    }
+
+    /** The master-clock reference point this page was written from. */
+    public ReferencePoint reference() {
+        return ReferencePoint.of(this);
     }
 
     /** Decodes the 32 bytes of a {@code pvclock_vcpu_time_info} as they are, without the version protocol. */

@@ -1,5 +1,6 @@
 package kvmclockprobe.drift;
 
+import kvmclockprobe.host.HostClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -64,9 +65,9 @@ public final class DriftRun {
         }
     }
 
-    /** @param clocksource the host's current clocksource */
-    public static Report run(Kvm kvm, Duration duration, int vcpus, String clocksource, Consumer<Double> progressSeconds) {
-        try (ClockProbe probe = ClockProbe.start(kvm, vcpus, clocksource)) {
+    /** @param hostClock the host's raw clock */
+    public static Report run(Kvm kvm, Duration duration, int vcpus, HostClock hostClock, Consumer<Double> progressSeconds) {
+        try (ClockProbe probe = ClockProbe.start(kvm, vcpus, hostClock)) {
             if (!probe.awaitMasterClock()) throw new IllegalStateException("the VM never reached master-clock mode: " + probe.masterClockOffReason());
             DriftEstimate estimate = probe.driftFor(duration, progressSeconds);
             if (estimate.fit() == null) throw new IllegalStateException("no drift fit: " + estimate.why());

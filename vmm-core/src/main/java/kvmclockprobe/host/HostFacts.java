@@ -19,6 +19,7 @@ import java.util.Map;
  * @param vcpuTscOffsetAttr  whether {@code KVM_VCPU_TSC_CTRL}/{@code KVM_VCPU_TSC_OFFSET} exists
  * @param tscOffsetWritable  whether a written TSC offset reads back (null when the attribute is absent);
  *                           false on nested backends that pin the offset
+ * @param clock              the host's raw clock as the kernel runs it (vDSO {@code mult}, {@code constant_tsc}, …)
  */
 public record HostFacts(
         String kernelRelease,
@@ -31,7 +32,8 @@ public record HostFacts(
         boolean masterClockBeforeRun,
         boolean masterClock,
         boolean vcpuTscOffsetAttr,
-        Boolean tscOffsetWritable) {
+        Boolean tscOffsetWritable,
+        HostClock clock) {
 
     public int cap(Capability c) {
         Integer v = caps.get(c.key());

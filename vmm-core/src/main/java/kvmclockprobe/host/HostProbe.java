@@ -64,10 +64,11 @@ public final class HostProbe {
         Map<String, Integer> caps = new LinkedHashMap<>();
         for (Capability c : Capability.values()) caps.put(c.key(), kvm.checkExtension(c.number()));
         MasterClockProbe mc = probeMasterClock(kvm);
+        HostClock clock = HostClock.read();
         return new HostFacts(
                 readLine(Path.of("/proc/sys/kernel/osrelease")),
                 kvm.apiVersion(),
-                clocksource(),
+                clock.clocksource(),
                 mc.tscKhz,
                 caps,
                 decodeFlags(Integer.toUnsignedLong(caps.get(Capability.XEN_HVM.key())), XEN_HVM_FLAG_NAMES),
@@ -75,7 +76,8 @@ public final class HostProbe {
                 mc.before.tscStable(),
                 mc.after.tscStable(),
                 mc.offsetAttr,
-                mc.offsetWritable);
+                mc.offsetWritable,
+                clock);
     }
 
     private record MasterClockProbe(long tscKhz, ClockData before, ClockData after, boolean offsetAttr,

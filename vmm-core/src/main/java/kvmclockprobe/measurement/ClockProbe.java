@@ -8,6 +8,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import kvmclockprobe.clock.AnalyticDrift;
+import kvmclockprobe.clock.ControlResnapshot;
+import kvmclockprobe.clock.PvclockParams;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.host.HostClock;
 import kvmclockprobe.clock.ClockReader;
 import kvmclockprobe.clock.ClockReading;
 import kvmclockprobe.clock.DriftEstimate;
@@ -23,7 +27,7 @@ import kvmclockprobe.sampler.VcpuStatus;
 /**
  * The measured session: the sampler guest running, the host reading A, B and C of vCPU 0's clock,
  * and the one home of the master clock (waiting for it, noticing it go off) and of the drift (the
- * kernel's arithmetic, confirmed by the fit). {@link #measure} returns an immutable
+ * kernel's arithmetic where it applies, else a control re-snapshot; the fit is a diagnostic). {@link #measure} returns an immutable
  * {@link Measurement} around any action; {@link #driftFor} is the plain drift measurement.
  */
 public final class ClockProbe implements AutoCloseable {
@@ -32,34 +36,32 @@ public final class ClockProbe implements AutoCloseable {
     /** How long to wait for {@code KVM_CLOCK_TSC_STABLE} after the guest is up. */
     public static final Duration MASTER_CLOCK_WAIT = Duration.ofSeconds(5);
     /**
-     * Readings taken and thrown away before any fit, so the reading path is compiled and its
-     * timing steady (the first second's brackets are ten times wider and skewed).
+     * Readings taken and thrown away after master-clock mode comes on, so the reading path is
+     * compiled before the readings that go into the plot and the diagnostic fit.
      */
-    public static final Duration WARM_UP = Duration.ofSeconds(1);
+    public static final Duration WARM_UP = Duration.ofMillis(200);
     /** How long a vCPU may take to leave the guest and run a host request. */
     public static final Duration VCPU_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    /** A jump is "seen" when larger than this: the arithmetic is exact, this allows rounding. */
-    public static final long SEEN_NS = 2;
     /** Points kept for the plot. */
     static final int PLOT_POINTS = 400;
 
     private final SamplerSession session;
     private final GuestTscProbe tsc;
     private final ClockReader reader;
-    private final String clocksource;
+    private final HostClock hostClock;
 
-    private ClockProbe(SamplerSession session, String clocksource) {
+    private ClockProbe(SamplerSession session, HostClock hostClock) {
         this.session = session;
-        this.clocksource = clocksource;
+        this.hostClock = hostClock;
         this.tsc = session.onVcpu(0, GuestTscProbe::of, VCPU_REQUEST_TIMEOUT);
         this.reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, tsc.guestTsc(), tsc.vcpuTscKhz());
     }
 
-    /** Boots the sampler guest on {@code vcpus} vCPUs; {@code clocksource} is the host's current one. */
-    public static ClockProbe start(Kvm kvm, int vcpus, String clocksource) {
+    /** Boots the sampler guest on {@code vcpus} vCPUs; {@code hostClock} is the host's raw clock. */
+    public static ClockProbe start(Kvm kvm, int vcpus, HostClock hostClock) {
         SamplerSession session = SamplerSession.start(kvm, vcpus, SamplerSession.Options.defaults());
         try {
-            return new ClockProbe(session, clocksource);
+            return new ClockProbe(session, hostClock);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -101,20 +103,30 @@ public final class ClockProbe implements AutoCloseable {
         return master;
     }
 
-    /** Why master-clock mode is off, as far as the host tells: for a skip reason. */
+    /** Why master-clock mode is off, as far as the host tells: for a skip or fail reason. */
     public String masterClockOffReason() {
         return "KVM_CLOCK_TSC_STABLE never came on within " + MASTER_CLOCK_WAIT.toSeconds() + " s (host clocksource "
-                + clocksource + (("tsc".equals(clocksource)) ? "; the vCPUs' TSCs may be unmatched"
-                : ": KVM's master clock needs the tsc clocksource") + ")";
+                + hostClock.clocksource() + ", " + session.vcpuCount() + " vCPU(s))";
+    }
+
+    /** The host clock facts this probe judges with. */
+    public HostClock hostClock() {
+        return hostClock;
+    }
+
+    /** vCPU {@code i}'s TSC offset ({@code KVM_VCPU_TSC_OFFSET}); null when the attribute is absent. */
+    public Long tscOffset(int i) {
+        return tsc.offsetKnown() ? session.onVcpu(i, GuestTscProbe::readOffset, VCPU_REQUEST_TIMEOUT) : null;
     }
 
     /**
      * The drift from the kernel's arithmetic for this VM, with the pvclock parameters of
-     * {@code now}; null when {@link #analyticUnavailable()} says why.
+     * {@code now} (applicable or not: {@link AnalyticDrift#applies()}); null when
+     * {@link #analyticUnavailable()} says why.
      */
     private AnalyticDrift analytic(ClockReading now) {
         if (analyticUnavailable() != null) return null;
-        return AnalyticDrift.of(tsc.vcpuTscKhz(), clocksource, now.params());
+        return AnalyticDrift.of(tsc.vcpuTscKhz(), hostClock.clocksource(), hostClock.vdsoRaw(), hostClock.vdsoUnavailable(), now.params());
     }
 
     private String analyticUnavailable() {
@@ -122,7 +134,7 @@ public final class ClockProbe implements AutoCloseable {
         return null;
     }
 
-    /** Measures the drift for {@code duration}: the fit, and the estimate it confirms or replaces. */
+    /** Measures the drift for {@code duration}: the fit (a diagnostic), beside the arithmetic. */
     public DriftEstimate driftFor(Duration duration, Consumer<Double> progressSeconds) {
         AnalyticDrift analytic = analytic(reader.read());
         DriftMeter meter = new DriftMeter();
@@ -131,7 +143,7 @@ public final class ClockProbe implements AutoCloseable {
             session.checkHealthy();
             progressSeconds.accept((System.nanoTime() - start) / 1e9);
         });
-        return DriftEstimate.decide(analytic, analyticUnavailable(), fitOrNull(meter));
+        return DriftEstimate.decide(analytic, analyticUnavailable(), null, fitOrNull(meter));
     }
 
     private static DriftResult fitOrNull(DriftMeter meter) {
@@ -144,103 +156,176 @@ public final class ClockProbe implements AutoCloseable {
     }
 
     /**
-     * Settles (measuring the drift), applies {@code action} while the guest samples, keeps sampling
-     * for {@code after}, stops the guest and measures the jump each vCPU saw.
+     * What to measure around an action.
+     *
+     * @param sizeJump  the action's jump will be sized (a re-snapshot): settle until it is large enough
+     * @param minSettle the shortest settle in any case
+     * @param policy    the settle policy
+     * @param after     how long to keep sampling after the action
+     * @param action    the action, applied while the guest samples
+     * @param control   a control re-snapshot, made after the window where the jump must be sized and
+     *                  the kernel's arithmetic does not apply; null for none
      */
-    public Measurement measure(SettlePolicy policy, Duration after, Supplier<TriggerEffect> action, Consumer<Double> progress) {
-        List<String> diagnostics = new ArrayList<>();
-        ClockReading now = reader.read();
-        AnalyticDrift analytic = analytic(now);
-        SettlePolicy.Choice settle = policy.choose(analytic == null ? Double.NaN : analytic.bMinusANsPerSec(),
-                now.sinceSnapshotNs());
-        diagnostics.add("settle " + settle.why());
+    public record Plan(boolean sizeJump, Duration minSettle, SettlePolicy policy, Duration after, Supplier<TriggerEffect> action,
+                       Supplier<TriggerEffect> control) {}
 
-        DriftMeter settleMeter = new DriftMeter();
+    /** The host's view of every vCPU just before or after an action. */
+    private record Snapshot(long[] offsets, List<PvclockParams> pages, ClockReading reading, int events) {}
+
+    private Snapshot snapshot() {
+        int vcpus = session.vcpuCount();
+        long[] offsets = new long[vcpus];
+        List<PvclockParams> pages = new ArrayList<>();
+        for (int i = 0; i < vcpus; i++) {
+            Long o = tscOffset(i);
+            offsets[i] = o == null ? 0 : o;
+            pages.add(PvclockParams.readConsistent(session.machine().ram().slice(GuestAbi.pvclockGpa(i), GuestAbi.PVTI_SIZE), 10_000));
+        }
+        return new Snapshot(offsets, pages, reader.read(), session.events().size());
+    }
+
+    /** What one action did to every vCPU's pvclock, from the host snapshots around it and the guest's events in between. */
+    private record Across(Snapshot before, Snapshot after, TriggerWindow window, long sinceSnapshotNs, Long oldAtNewReferenceNs,
+                          TriggerEffect effect) {
+        long tscStep0() {
+            return after.offsets[0] - before.offsets[0];
+        }
+    }
+
+    private Across across(Snapshot before, TriggerEffect effect, Snapshot after) {
+        long[] steps = new long[before.offsets.length];
+        for (int i = 0; i < steps.length; i++) steps[i] = after.offsets[i] - before.offsets[i];
+        List<GuestEvent> events = session.events().subList(before.events, after.events);
+        TriggerWindow w = TriggerWindow.derive(events, steps, before.pages, after.pages);
+        GuestEvent first = w.firstChangeOnVcpu0();
+        long since = first != null ? first.oldParams().nsAt(first.tsc() - steps[0]) - first.oldParams().systemTimeNs()
+                : before.reading.sinceSnapshotNs() + (effect.rawAfterNs() - before.reading.rawNs());
+        Long oldAtNew = first == null ? null : first.oldParams().nsAt(first.newParams().tscTimestamp() - steps[0]);
+        return new Across(before, after, w, since, oldAtNew, effect);
+    }
+
+    /** Samples for {@code duration}, each reading checked; true when some reading was out of master-clock mode. */
+    private boolean sample(Duration duration, DriftMeter meter, Consumer<Double> progress) {
+        boolean[] masterOff = {false};
         long start = System.nanoTime();
-        settleMeter.collect(reader, settle.settle(), READ_PERIOD, r -> {
+        meter.collect(reader, duration, READ_PERIOD, r -> {
             session.checkHealthy();
+            if (!r.masterClock()) masterOff[0] = true;
             progress.accept((System.nanoTime() - start) / 1e9);
         });
-        DriftResult fit = fitOrNull(settleMeter);
-        DriftEstimate drift = DriftEstimate.decide(analytic, analyticUnavailable(), fit);
-        int vcpus = session.vcpuCount();
-        long[] offsetsBefore = tscOffsets(vcpus);
-        ClockReading lastBefore = reader.read();
-        int eventsBefore = session.events().size();
+        return masterOff[0];
+    }
 
-        TriggerEffect effect = action.get();
+    /**
+     * Lets the guest run for the settle the plan asks, applies the action while it samples, keeps
+     * sampling for {@code plan.after()}, makes the control re-snapshot where the plan needs one,
+     * stops the guest and derives what each vCPU saw.
+     */
+    public Measurement measure(Plan plan, Consumer<Double> progress) {
+        AnalyticDrift analytic = analytic(reader.read());
+        SettlePolicy.Choice settle = settle(plan, analytic);
+        DriftMeter settleMeter = new DriftMeter();
+        sample(settle.settle().compareTo(PRE_ROLL) < 0 ? PRE_ROLL : settle.settle(), settleMeter, progress);
 
-        long[] offsetsAfter = tscOffsets(vcpus);
+        Snapshot before = snapshot();
+        TriggerEffect effect = plan.action().get();
         DriftMeter afterMeter = new DriftMeter();
-        boolean[] masterOffAfter = {false};
-        afterMeter.collect(reader, after, READ_PERIOD, r -> {
-            session.checkHealthy();
-            if (!r.masterClock()) masterOffAfter[0] = true;
-        });
-        ClockReading lastAfter = reader.read();
+        boolean masterOff = sample(plan.after(), afterMeter, s -> { });
+        Across trigger = across(before, effect, snapshot());
+
+        ControlResnapshot control = null;
+        boolean arithmetic = analytic != null && analytic.applies();
+        if (plan.control() != null && !arithmetic && (plan.sizeJump() || trigger.window().resnapshotSeen())) {
+            control = control(plan.control(), trigger, analytic);
+        }
         List<VcpuStatus> statuses = session.stop(Duration.ofSeconds(10));
-        List<GuestEvent> events = session.events();
-        List<GuestEvent> triggered = events.subList(eventsBefore, events.size());
+        DriftEstimate drift = DriftEstimate.decide(analytic, analyticUnavailable(), control, fitOrNull(settleMeter));
+        boolean lost = trigger.window().stableLost() || masterOff;
+        List<String> diagnostics = diagnostics(drift, trigger, statuses, lost, trigger.after().reading().masterClock());
+        diagnostics.addFirst("settle " + settle.why());
+        return new Measurement(session.vcpuCount(), settle.settle().toMillis() / 1e3, settle.why(), drift, trigger.sinceSnapshotNs(),
+                trigger.window(), trigger.oldAtNewReferenceNs(), before.pages().getFirst().reference(),
+                trigger.after().pages().getFirst().reference(), before.reading().masterClock(), trigger.after().reading().masterClock(),
+                lost, tsc.offsetKnown() ? trigger.tscStep0() : null, effect, diagnostics,
+                plot(settleMeter.readings(), afterMeter.readings(), effect.rawBeforeNs()));
+    }
 
-        // The guest's jump on each vCPU that sampled across the action, net of its TSC step.
-        List<Long> jumps = new ArrayList<>();
-        GuestEvent firstChangeOnVcpu0 = null;
-        for (int i = 0; i < vcpus; i++) {
-            long step = offsetsAfter[i] - offsetsBefore[i];
-            long total = 0;
-            boolean first = true;
-            for (GuestEvent e : triggered) {
-                if (e.vcpu() != i || !e.isVersionChange() || e.oldParams().sameClockAs(e.newParams())) continue;
-                total += e.newParams().nsAt(e.tsc()) - e.oldParams().nsAt(e.tsc() - (first ? step : 0));
-                if (first && i == 0) firstChangeOnVcpu0 = e;
-                first = false;
-            }
-            jumps.add(total);
+    /** Readings taken before any action, for the plot's baseline, even when no settle is needed. */
+    static final Duration PRE_ROLL = Duration.ofMillis(200);
+    /** How long the guest samples after a control re-snapshot. */
+    static final Duration CONTROL_WINDOW = Duration.ofMillis(200);
+
+    private SettlePolicy.Choice settle(Plan plan, AnalyticDrift analytic) {
+        SettlePolicy.Choice c;
+        if (!plan.sizeJump()) {
+            c = plan.policy().none("none: a re-snapshot shows as a moved reference point, whatever its size");
+        } else {
+            double rate = analytic != null && analytic.applies() ? analytic.bMinusANsPerSec() : Double.NaN;
+            c = plan.policy().forResnapshot(rate, reader.read().sinceSnapshotNs());
         }
-        long tscStep = offsetsAfter[0] - offsetsBefore[0];
-        long sinceSnapshot = firstChangeOnVcpu0 != null
-                ? firstChangeOnVcpu0.oldParams().nsAt(firstChangeOnVcpu0.tsc() - tscStep) - firstChangeOnVcpu0.oldParams().systemTimeNs()
-                : lastBefore.sinceSnapshotNs() + (effect.rawAfterNs() - lastBefore.rawNs());
-        Long oldAtNewReference = firstChangeOnVcpu0 == null ? null
-                : firstChangeOnVcpu0.oldParams().nsAt(firstChangeOnVcpu0.newParams().tscTimestamp() - tscStep);
-        boolean stableLost = triggered.stream().anyMatch(e -> e.isVersionChange() && !e.newParams().tscStable());
+        if (plan.policy().fixed() == null && c.settle().compareTo(plan.minSettle()) < 0) {
+            return new SettlePolicy.Choice(plan.minSettle(), String.format(Locale.ROOT, "%.1f s: the least this measurement needs (%s)",
+                    plan.minSettle().toMillis() / 1e3, c.why()));
+        }
+        return c;
+    }
 
-        diagnostics.add("drift: " + drift.why());
+    /**
+     * The control re-snapshot after the trigger's window, once as much guest time has passed
+     * since the last snapshot as had at the trigger, so that the rate it gives scales to the
+     * trigger's jump with its rounding error unmagnified.
+     */
+    private ControlResnapshot control(Supplier<TriggerEffect> apply, Across trigger, AnalyticDrift analytic) {
+        long sinceLast = trigger.window().resnapshotSeen()
+                ? trigger.after().reading().rawNs() - trigger.effect().rawAfterNs()
+                : trigger.sinceSnapshotNs() + (trigger.after().reading().rawNs() - trigger.effect().rawAfterNs());
+        long waitNs = Math.min(trigger.sinceSnapshotNs() - sinceLast, CONTROL_MAX_WAIT.toNanos());
+        if (waitNs > 0) sample(Duration.ofNanos(waitNs), new DriftMeter(), s -> { });
+        Snapshot before = snapshot();
+        TriggerEffect effect = apply.get();
+        session.sampleFor(CONTROL_WINDOW);
+        Across c = across(before, effect, snapshot());
+        Long predicted = analytic != null && analytic.tscClocksource() && analytic.vdsoRaw() != null
+                ? DriftEstimate.resnapshotJumpNs(analytic.bMinusANsPerSec(), c.sinceSnapshotNs()) : null;
+        return new ControlResnapshot(String.join("; ", effect.notes()), c.window().jumpsNs().getFirst(), c.sinceSnapshotNs(),
+                c.window().resnapshotSeen(), predicted);
+    }
+
+    /** The longest wait before a control re-snapshot. */
+    static final Duration CONTROL_MAX_WAIT = Duration.ofSeconds(10);
+
+    private List<String> diagnostics(DriftEstimate drift, Across t, List<VcpuStatus> statuses, boolean lost, boolean masterAfter) {
+        List<String> d = new ArrayList<>();
+        d.add("drift: " + drift.source().label() + ": " + drift.why());
+        DriftResult fit = drift.fit();
         if (fit != null) {
-            diagnostics.add(String.format(Locale.ROOT, "fit: B-A %+.2f ± %.2f ns/s (block scatter; textbook ± %.2f) over %.1f s (%d readings); C-B %+.2f ns/s",
-                    fit.bMinusANsPerSec(), fit.bMinusAErrNsPerSec(), fit.bMinusAStderrNsPerSec(), fit.durationS(),
-                    fit.readingsUsed(), fit.cMinusBNsPerSec()));
+            d.add(String.format(Locale.ROOT, "fit (a diagnostic): B-A %+.2f ± %.2f ns/s (block scatter; textbook ± %.2f) over %.1f s "
+                    + "(%d readings); C-B %+.2f ns/s", fit.bMinusANsPerSec(), fit.bMinusAErrNsPerSec(), fit.bMinusAStderrNsPerSec(),
+                    fit.durationS(), fit.readingsUsed(), fit.cMinusBNsPerSec()));
         }
-        if (analytic != null && analytic.kvmTimeScale().equals(analytic.pvclock()) == false) {
-            diagnostics.add("the guest's pvclock mul/shift " + analytic.pvclock() + " differ from kvm_get_time_scale for "
-                    + analytic.tscKhz() + " kHz " + analytic.kvmTimeScale());
+        AnalyticDrift a = drift.analytic();
+        if (a != null && !a.kvmTimeScale().equals(a.pvclock())) {
+            d.add("the guest's pvclock mul/shift " + a.pvclock() + " differ from kvm_get_time_scale for " + a.tscKhz() + " kHz " + a.kvmTimeScale());
         }
-        diagnostics.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", sinceSnapshot / 1e9));
-        diagnostics.add("A/B samples: " + reader.method());
-        diagnostics.addAll(effect.notes());
-        if (tsc.offsetKnown()) diagnostics.add("guest TSC step at the trigger: " + tscStep + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
-        else diagnostics.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
-        long changes = triggered.stream().filter(e -> e.isVersionChange() && !e.oldParams().sameClockAs(e.newParams())).count();
-        diagnostics.add("guest: " + changes + " pvclock change(s) after the trigger, jumps per vCPU " + jumps
+        d.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", t.sinceSnapshotNs() / 1e9));
+        d.add("reference point (vCPU 0): before " + t.before().pages().getFirst().reference() + "; after "
+                + t.after().pages().getFirst().reference());
+        d.addAll(t.window().resnapshotSeen() ? t.window().moves().stream().map(m -> "re-snapshot: " + m).toList()
+                : List.of("no re-snapshot: no vCPU's reference point moved"));
+        d.add("A/B samples: " + reader.method());
+        d.addAll(t.effect().notes());
+        if (tsc.offsetKnown()) d.add("guest TSC step at the trigger: " + t.tscStep0() + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
+        else d.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
+        d.add("guest: " + t.window().changes() + " pvclock change(s) after the trigger, jumps per vCPU " + t.window().jumpsNs()
+                + ", PVCLOCK_GUEST_STOPPED seen per vCPU " + t.window().guestStoppedSeen()
                 + ", backward steps " + statuses.stream().mapToLong(VcpuStatus::backwardSteps).sum()
                 + ", cross-vCPU violations " + statuses.stream().mapToLong(VcpuStatus::crossVcpuViolations).sum()
                 + ", events lost " + statuses.stream().mapToLong(VcpuStatus::eventsLost).sum());
-        if (stableLost || masterOffAfter[0]) {
-            diagnostics.add("the master clock went off after the trigger" + (stableLost ? " (the guest's pvclock lost PVCLOCK_TSC_STABLE_BIT)" : "")
-                    + (lastAfter.masterClock() ? " and came back on" : " and was still off at the end"));
+        if (lost) {
+            d.add("the master clock went off after the trigger" + (t.window().stableLost() ? " (the guest's pvclock lost PVCLOCK_TSC_STABLE_BIT)" : "")
+                    + (masterAfter ? " and came back on" : " and was still off at the end"));
         }
-
-        List<PlotPoint> plot = plot(settleMeter.readings(), afterMeter.readings(), effect.rawBeforeNs());
-        return new Measurement(vcpus, settle.settle().toMillis() / 1e3, settle.why(), drift, sinceSnapshot, jumps.getFirst(), jumps,
-                oldAtNewReference, lastBefore.masterClock(), lastAfter.masterClock(), stableLost || masterOffAfter[0],
-                tsc.offsetKnown() ? tscStep : null, effect, diagnostics, plot);
-    }
-
-    private long[] tscOffsets(int vcpus) {
-        long[] offsets = new long[vcpus];
-        if (!tsc.offsetKnown()) return offsets;
-        for (int i = 0; i < vcpus; i++) offsets[i] = session.onVcpu(i, GuestTscProbe::readOffset, VCPU_REQUEST_TIMEOUT);
-        return offsets;
+        return d;
     }
 
     static List<PlotPoint> plot(List<ClockReading> before, List<ClockReading> after, long triggerRawNs) {

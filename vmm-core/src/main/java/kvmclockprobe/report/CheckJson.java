@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.check.Triggers;
 import kvmclockprobe.check.UpstreamChange;
 import kvmclockprobe.check.Verdict;
+import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.clock.ReferencePoint;
 import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.Observation;
 
@@ -65,11 +67,23 @@ public final class CheckJson {
         putDouble(o, "settle_s", m == null ? null : m.settleS());
         o.put("settle_why", m == null ? null : m.settleWhy());
         o.put("drift_source", d == null ? null : d.source().label());
+        o.put("drift_rate_source", d == null ? null : d.source().label());
+        o.put("resnapshot_seen", m == null ? null : m.resnapshotSeen());
+        reference(o, "reference_before", m == null ? null : m.referenceBefore());
+        reference(o, "reference_after", m == null ? null : m.referenceAfter());
+        ControlResnapshot c = d == null ? null : d.control();
+        o.put("control_jump_ns", c == null ? null : c.jumpNs());
+        o.put("control_predicted_jump_ns", c == null ? null : c.predictedJumpNs());
+        o.put("control_since_snapshot_ns", c == null ? null : c.sinceSnapshotNs());
+        o.put("control_resnapshot_seen", c == null ? null : c.resnapshotSeen());
+        o.put("guest_stopped_seen", m == null ? null : m.window().anyGuestStopped());
         putDouble(o, "drift_ns_per_s", d == null ? null : d.bMinusANsPerSec());
         putDouble(o, "drift_analytic_ns_per_s", d == null || d.analytic() == null ? null : d.analytic().bMinusANsPerSec());
         putDouble(o, "drift_fit_ns_per_s", d == null || d.fit() == null ? null : d.fit().bMinusANsPerSec());
         putDouble(o, "drift_fit_err_ns_per_s", d == null || d.fit() == null ? null : d.fit().bMinusAErrNsPerSec());
         putDouble(o, "raw_mult_unit_ns_per_s", d == null || d.analytic() == null ? null : d.analytic().rawMultUnitNsPerSec());
+        o.put("arithmetic_applies", d == null || d.analytic() == null ? null : d.analytic().applies());
+        o.put("arithmetic_not_applicable", d == null || d.analytic() == null ? null : d.analytic().notApplicable());
         o.put("drift_why", d == null ? null : d.why());
         o.put("master_clock_before", m == null ? null : m.masterClockBefore());
         o.put("master_clock_after", m == null ? null : m.masterClockAfter());
@@ -84,6 +98,15 @@ public final class CheckJson {
         ArrayNode diagnostics = o.putArray("diagnostics");
         for (String line : t.diagnostics()) diagnostics.add(line);
         return o;
+    }
+
+    /** vCPU 0's master-clock reference point, or null. */
+    private static void reference(ObjectNode o, String key, ReferencePoint r) {
+        if (r == null) {
+            o.putNull(key);
+            return;
+        }
+        o.putObject(key).put("tsc_timestamp", Long.toUnsignedString(r.tscTimestamp())).put("system_time_ns", Long.toUnsignedString(r.systemTimeNs()));
     }
 
     private static JsonNode value(Object v) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 
 /**
@@ -23,7 +23,7 @@ public final class CheckJunit {
     public static String xml(CheckReport r) {
         Xml x = new Xml();
         x.open("testsuite", "name", SUITE, "tests", r.results().size(), "failures", r.count(Status.FAIL),
-                "errors", r.count(Status.ERROR), "skipped", r.count(Status.SKIP), "time", seconds(total(r)));
+                "errors", r.count(Status.ERROR), "skipped", r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), "time", seconds(total(r)));
         x.open("properties");
         if (r.host() != null) {
             property(x, "kernel_release", r.host().kernelRelease());
@@ -42,7 +42,7 @@ public final class CheckJunit {
                 case PASS -> { }
                 case FAIL -> x.text("failure", t.reason(), "message", reason, "type", "kernel");
                 case ERROR -> x.text("error", t.reason(), "message", reason, "type", "probe");
-                case SKIP -> x.empty("skipped", "message", reason);
+                case SKIP, INCONCLUSIVE -> x.empty("skipped", "message", t.status().skipMessage(reason));
             }
             List<String> out = CheckTap.diagnostics(t);
             if (!out.isEmpty()) x.text("system-out", String.join("\n", out));

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.measurement.PlotPoint;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 
 /**
@@ -74,6 +74,7 @@ public final class CheckPlot {
                 .append(r.count(Status.PASS)).append(" passed, ")
                 .append(r.count(Status.FAIL)).append(" failed, ")
                 .append(r.count(Status.SKIP)).append(" skipped");
+        if (r.count(Status.INCONCLUSIVE) > 0) s.append(", ").append(r.count(Status.INCONCLUSIVE)).append(" inconclusive");
         if (r.count(Status.ERROR) > 0) s.append(", ").append(r.count(Status.ERROR)).append(" errored");
         return s.toString();
     }
@@ -90,7 +91,7 @@ public final class CheckPlot {
             case FAIL -> "#c0392b";
             case PASS -> "#1e8449";
             case ERROR -> "#b9770e";
-            case SKIP -> MUTED;
+            case SKIP, INCONCLUSIVE -> MUTED;
         };
         x.openInline("text", "x", 12, "y", 20, "font-size", 14, "fill", INK, "class", "panel-title");
         x.text("tspan", CheckTable.oneLine(t.trigger()), "font-weight", "bold");

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 
 /**
@@ -59,6 +59,7 @@ public final class CheckTable {
                 .append(r.count(Status.PASS)).append(" passed, ")
                 .append(r.count(Status.FAIL)).append(" failed, ")
                 .append(r.count(Status.SKIP)).append(" skipped");
+        if (r.count(Status.INCONCLUSIVE) > 0) s.append(", ").append(r.count(Status.INCONCLUSIVE)).append(" inconclusive");
         if (r.count(Status.ERROR) > 0) s.append(", ").append(r.count(Status.ERROR)).append(" errored");
         s.append(" (settle ").append(settle(r)).append(", ").append(vcpus(r));
         if (r.host() != null) {

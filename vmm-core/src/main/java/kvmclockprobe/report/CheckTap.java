@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.check.Verdict;
 import kvmclockprobe.measurement.Measurement;
@@ -34,13 +34,13 @@ public final class CheckTap {
             switch (t.status()) {
                 case PASS -> out.println("ok " + n + " " + name);
                 case FAIL -> out.println("not ok " + n + " " + name);
-                case SKIP -> out.println("ok " + n + " " + name + " # SKIP " + CheckTable.oneLine(t.reason()));
+                case SKIP, INCONCLUSIVE -> out.println("ok " + n + " " + name + " # SKIP " + t.status().skipMessage(CheckTable.oneLine(t.reason())));
                 // ksft_test_result_error(): "not ok N # error <msg>"
                 case ERROR -> out.println("not ok " + n + " " + name + " # error " + CheckTable.oneLine(t.reason()));
             }
         }
         out.printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d%n",
-                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP), r.count(Status.ERROR));
+                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
     }
 
     /** What a reader of the TAP stream needs besides the verdict, one item per {@code #} line. */

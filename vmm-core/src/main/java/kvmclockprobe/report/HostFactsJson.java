@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.clock.KernelClockArithmetic;
+import kvmclockprobe.host.HostClock;
 import kvmclockprobe.host.HostFacts;
 
 /** {@link HostFacts} as the JSON object {@code caps --json} prints and {@code check --json} embeds as {@code host}. */
@@ -27,6 +28,21 @@ public final class HostFactsJson {
             o.putNull("raw_clock_mult");
             o.putNull("raw_clock_shift");
         }
+        // The raw clock's pair as the kernel publishes it in the vDSO (null, with the reason, where unread).
+        HostClock c = h.clock();
+        if (c != null && c.vdsoRaw() != null) {
+            o.put("raw_clock_mult_vdso", c.vdsoRaw().mult());
+            o.put("raw_clock_shift_vdso", c.vdsoRaw().shift());
+            o.putNull("raw_clock_vdso_unavailable");
+        } else {
+            o.putNull("raw_clock_mult_vdso");
+            o.putNull("raw_clock_shift_vdso");
+            o.put("raw_clock_vdso_unavailable", c == null ? "not read" : c.vdsoUnavailable());
+        }
+        if (c == null || c.constantTsc() == null) o.putNull("constant_tsc");
+        else o.put("constant_tsc", c.constantTsc());
+        c = c == null ? HostClock.unknown(h.clocksource()) : c;
+        c.tscCalibration().forEach(o.putArray("tsc_calibration")::add);
         ObjectNode caps = o.putObject("caps");
         h.caps().forEach((name, value) -> {
             caps.put(name, value);

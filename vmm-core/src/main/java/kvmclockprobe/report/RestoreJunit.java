@@ -1,6 +1,6 @@
 package kvmclockprobe.report;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.restore.RestoreReport;
 import kvmclockprobe.restore.RestoreResult;
 
@@ -18,7 +18,7 @@ public final class RestoreJunit {
         Xml x = new Xml();
         long unexpected = r.results().stream().filter(RestoreResult::unexpectedPass).count();
         x.open("testsuite", "name", SUITE, "tests", r.results().size(), "failures", r.count(Status.FAIL) + unexpected,
-                "errors", r.count(Status.ERROR), "skipped", r.count(Status.SKIP) + r.expectedFailures());
+                "errors", r.count(Status.ERROR), "skipped", r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE) + r.expectedFailures());
         x.open("properties");
         if (r.host() != null) {
             x.empty("property", "name", "kernel_release", "value", r.host().kernelRelease());
@@ -38,7 +38,7 @@ public final class RestoreJunit {
                     case PASS -> { }
                     case FAIL -> x.text("failure", t.reason(), "message", reason, "type", "restore");
                     case ERROR -> x.text("error", t.reason(), "message", reason, "type", "probe");
-                    case SKIP -> x.empty("skipped", "message", reason);
+                    case SKIP, INCONCLUSIVE -> x.empty("skipped", "message", t.status().skipMessage(reason));
                 }
             }
             x.text("system-out", String.join("\n", RestoreTap.lines(t)));

@@ -24,8 +24,8 @@ public final class RestoreTable {
         }
         out.println();
         for (RestoreResult t : r.results()) out.println(t.recipe().name() + ": " + CheckTable.oneLine(t.reason()));
-        out.printf("Totals: pass:%d fail:%d xfail:%d skip:%d error:%d%n", r.count(kvmclockprobe.check.Status.PASS),
-                r.count(kvmclockprobe.check.Status.FAIL), r.expectedFailures(), r.count(kvmclockprobe.check.Status.SKIP),
-                r.count(kvmclockprobe.check.Status.ERROR));
+        out.printf("Totals: pass:%d fail:%d xfail:%d skip:%d error:%d%n", r.count(kvmclockprobe.verdict.Status.PASS),
+                r.count(kvmclockprobe.verdict.Status.FAIL), r.expectedFailures(), r.count(kvmclockprobe.verdict.Status.SKIP),
+                r.count(kvmclockprobe.verdict.Status.ERROR));
     }
 }

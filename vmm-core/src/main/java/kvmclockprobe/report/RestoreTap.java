@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.restore.RestoreMeasurement;
 import kvmclockprobe.restore.RestoreReport;
 import kvmclockprobe.restore.RestoreResult;
@@ -38,12 +38,12 @@ public final class RestoreTap {
                 case PASS -> out.println(t.unexpectedPass() ? "not ok " + n + " " + name + " # the known-bad sequence did not show its problem"
                         : "ok " + n + " " + name);
                 case FAIL -> out.println("not ok " + n + " " + name);
-                case SKIP -> out.println("ok " + n + " " + name + " # SKIP " + reason);
+                case SKIP, INCONCLUSIVE -> out.println("ok " + n + " " + name + " # SKIP " + t.status().skipMessage(reason));
                 case ERROR -> out.println("not ok " + n + " " + name + " # error " + reason);
             }
         }
         out.printf("# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d%n", r.count(Status.PASS) - xpass,
-                r.count(Status.FAIL), r.expectedFailures(), xpass, r.count(Status.SKIP), r.count(Status.ERROR));
+                r.count(Status.FAIL), r.expectedFailures(), xpass, r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
     }
 
     /** The verdict line, the measurement and the steps, for TAP {@code #} lines and JUnit's system-out. */

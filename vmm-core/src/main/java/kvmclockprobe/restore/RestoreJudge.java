@@ -3,7 +3,7 @@ package kvmclockprobe.restore;
 import java.util.ArrayList;
 import java.util.List;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 
 /**
  * The restore verdict, a pure function of a {@link RestoreMeasurement} and what the recipe

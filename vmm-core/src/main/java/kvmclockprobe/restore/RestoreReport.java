@@ -2,7 +2,8 @@ package kvmclockprobe.restore;
 
 import java.util.List;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.ExitRule;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.host.HostFacts;
 
 /**
@@ -25,15 +26,13 @@ public record RestoreReport(HostFacts host, RestoreRun.Settings settings, List<R
     }
 
     /**
-     * 3 when a recipe errored (no verdict), 1 when one failed or a known-bad recipe passed (the
-     * probe did not show what it must), 4 when nothing passed (all skipped), else 0: as
-     * {@code check}.
+     * {@link ExitRule}, as {@code check}: 1 when a recipe failed or a known-bad recipe passed (the
+     * probe did not show what it must), even beside an error; 3 when one errored or the run was
+     * cut short; 4 when nothing passed (all skipped); else 0.
      */
     public int exitCode() {
-        if (results.stream().anyMatch(r -> r.status() == Status.ERROR)) return 3;
-        if (count(Status.FAIL) > 0 || results.stream().anyMatch(RestoreResult::unexpectedPass)) return 1;
-        if (results.size() < planned) return 3;
-        if (count(Status.PASS) + expectedFailures() == 0) return 4;
-        return 0;
+        boolean failed = count(Status.FAIL) > 0 || results.stream().anyMatch(RestoreResult::unexpectedPass);
+        boolean errored = count(Status.ERROR) > 0 || results.size() < planned;
+        return ExitRule.code(failed, errored, count(Status.PASS) + expectedFailures() > 0);
     }
 }

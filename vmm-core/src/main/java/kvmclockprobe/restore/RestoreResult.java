@@ -2,7 +2,7 @@ package kvmclockprobe.restore;
 
 import java.util.List;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 
 /** What became of one recipe: skipped (the kernel lacks what it needs), errored, or measured and judged. */
 public sealed interface RestoreResult {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.host.HostClock;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
@@ -175,7 +176,9 @@ public final class RestoreRun {
         Long captureVsGuest = null, predictedCaptureVsGuest = null;
         if (first != null) {
             try {
-                driftNsPerSec = AnalyticDrift.of(ctx.sourceTscKhz(), HostProbe.clocksource(), first.oldParams()).bMinusANsPerSec();
+                HostClock clock = HostClock.read();
+                driftNsPerSec = AnalyticDrift.of(ctx.sourceTscKhz(), clock.clocksource(), clock.vdsoRaw(), clock.vdsoUnavailable(),
+                        first.oldParams()).bMinusANsPerSec();
             } catch (RuntimeException e) {
                 diagnostics.add("no analytic drift: " + e.getMessage());
             }
@@ -190,7 +193,7 @@ public final class RestoreRun {
             }
         }
         List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();
-        boolean guestStopped = changes.stream().anyMatch(e -> (e.newParams().flags() & 2) != 0);
+        boolean guestStopped = changes.stream().anyMatch(e -> e.newParams().guestStopped());
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
         Long tscNs = first == null || tscCycles < 0 ? null : cyclesToNs(first, tscCycles);
 

@@ -1,6 +1,6 @@
 package kvmclockprobe.restore;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 
 /**
  * A recipe's verdict: its status, one line why, and the bound its error at resume was held to.

@@ -66,6 +66,13 @@ public final class Libc {
     private static final MethodHandle SYSCONF = handle("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
+    private static final MethodHandle KLOGCTL = handle("klogctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    /** {@code SYSLOG_ACTION_READ_ALL}: the whole kernel log ring, without consuming it. */
+    private static final int SYSLOG_ACTION_READ_ALL = 3;
+    /** {@code SYSLOG_ACTION_SIZE_BUFFER}: the size of the kernel log ring. */
+    private static final int SYSLOG_ACTION_SIZE_BUFFER = 10;
+
     private static int errno() {
         return ERRNO_STATE.get().get(JAVA_INT, ERRNO_OFFSET);
     }
@@ -217,6 +224,24 @@ public final class Libc {
     /** {@code clock_gettime(CLOCK_BOOTTIME)} in ns. */
     public static long boottimeNs() {
         return clockGettimeNs(libc_h.CLOCK_BOOTTIME, TIMESPEC.get());
+    }
+
+    /**
+     * The kernel's log ring as {@code dmesg} reads it ({@code klogctl(SYSLOG_ACTION_READ_ALL)}),
+     * or null with no permission ({@code dmesg_restrict}, no {@code CAP_SYSLOG}) or on any error.
+     */
+    public static String kernelLog() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = ERRNO_STATE.get();
+            int size = (int) KLOGCTL.invokeExact(state, SYSLOG_ACTION_SIZE_BUFFER, MemorySegment.NULL, 0);
+            if (size <= 0) return null;
+            MemorySegment buf = arena.allocate(size);
+            int n = (int) KLOGCTL.invokeExact(state, SYSLOG_ACTION_READ_ALL, buf, size);
+            if (n <= 0) return null;
+            return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Throwable t) {
+            return null;
+        }
     }
 
     public static String strerror(int errno) {

@@ -22,7 +22,7 @@ class CapsCommandTest {
         caps.put("adjust_clock", 0xe);
         HostFacts facts = new HostFacts("7.3.4+deb13-amd64", 12, "tsc", 2_400_000L, caps,
                 HostProbe.decodeFlags(0x1ff, HostProbe.XEN_HVM_FLAG_NAMES),
-                HostProbe.decodeFlags(0xe, HostProbe.CLOCK_FLAG_NAMES), true, true, true, true);
+                HostProbe.decodeFlags(0xe, HostProbe.CLOCK_FLAG_NAMES), true, true, true, true, kvmclockprobe.host.HostClock.unknown("tsc"));
         StringWriter s = new StringWriter();
         try (PrintWriter out = new PrintWriter(s)) {
             CapsCommand.printTable(out, facts);

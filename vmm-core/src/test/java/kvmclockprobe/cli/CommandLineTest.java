@@ -1,5 +1,6 @@
 package kvmclockprobe.cli;
 
+import kvmclockprobe.verdict.ExitRule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,26 +33,26 @@ class CommandLineTest {
     @Test
     void unknownCommandIsAUsageError() {
         CliRun run = CliRun.of("frobnicate");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.exitCode()).isEqualTo(ExitRule.USAGE);
         assertThat(run.err()).contains("frobnicate");
     }
 
     @Test
     void unknownFlagIsAUsageError() {
         CliRun run = CliRun.of("caps", "--no-such-flag");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.exitCode()).isEqualTo(ExitRule.USAGE);
         assertThat(run.err()).contains("--no-such-flag");
     }
 
     @Test
     void noCommandIsAUsageError() {
-        assertThat(CliRun.of().exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.of().exitCode()).isEqualTo(ExitRule.USAGE);
     }
 
     @Test
     void missingKvmDeviceExitsFourWithOneClearLine() {
         CliRun run = CliRun.of("caps", "--kvm-device", "/nonexistent/kvm");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.SKIP);
+        assertThat(run.exitCode()).isEqualTo(ExitRule.SKIP);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip().lines()).hasSize(1);
         assertThat(run.err()).startsWith("kvmclock-probe: cannot use /nonexistent/kvm: open failed: ENOENT");
@@ -60,7 +61,7 @@ class CommandLineTest {
     @Test
     void deviceThatIsNotKvmExitsFour() {
         CliRun run = CliRun.of("caps", "--kvm-device", "/dev/null");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.SKIP);
+        assertThat(run.exitCode()).isEqualTo(ExitRule.SKIP);
         assertThat(run.err().strip().lines()).hasSize(1);
         assertThat(run.err()).contains("/dev/null is not a usable KVM device").contains("ENOTTY");
     }
@@ -118,7 +119,7 @@ class CommandLineTest {
                 new String[] {"drift", "--seconds", "1"}, new String[] {"bench", "exits", "--count", "10"})) {
             CliRun run = CliRun.of(args);
             String command = String.join(" ", args);
-            assertThat(run.exitCode()).as("%s: %s", command, run.err()).isEqualTo(ExitCodes.SKIP);
+            assertThat(run.exitCode()).as("%s: %s", command, run.err()).isEqualTo(ExitRule.SKIP);
             assertThat(run.out()).as(command).isEmpty();
             assertThat(run.err().strip().lines()).as(command).hasSize(1);
             assertThat(run.err()).as(command).startsWith("kvmclock-probe: ").contains(Kvm.DEFAULT_PATH.toString());
@@ -164,7 +165,7 @@ class CommandLineTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String err = new String(p.getErrorStream().readAllBytes());
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.SKIP);
+        assertThat(p.exitValue()).as(err).isEqualTo(ExitRule.SKIP);
         assertThat(out).isEmpty();
         assertThat(err.strip().lines()).hasSize(1);
         assertThat(err).startsWith("kvmclock-probe: cannot use " + Kvm.DEFAULT_PATH + ": open failed: EACCES (Permission denied)");

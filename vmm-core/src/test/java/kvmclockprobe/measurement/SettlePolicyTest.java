@@ -6,44 +6,48 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-/** The adaptive settle: long enough for a re-snapshot to show, bounded both ways. */
+/** The settle before a re-snapshot: until its jump reaches 30 ns, at most the maximum; none where no size is judged. */
 class SettlePolicyTest {
     static final SettlePolicy ADAPTIVE = SettlePolicy.adaptive(Duration.ofSeconds(30));
 
     @Test
-    void settlesUntilAReSnapshotWouldReachTheMargin() {
-        // +3.17 ns/s (the 2096.017 MHz boot), 1 s already since the snapshot: 20 / 3.17 - 1 = 5.31 s
-        SettlePolicy.Choice c = ADAPTIVE.choose(3.17, 1_000_000_000L);
-        assertThat(c.settle()).isEqualTo(Duration.ofMillis(5309));
-        assertThat(c.why()).contains("3.17 ns/s").contains("20 ns");
+    void settlesUntilAReSnapshotWouldReachTheMarginWithItsFactor() {
+        // 50 ns/s, 0.2 s already since the snapshot: 30 / 50 - 0.2 = 0.4 s
+        SettlePolicy.Choice c = ADAPTIVE.forResnapshot(50, 200_000_000L);
+        assertThat(c.settle()).isEqualTo(Duration.ofMillis(400));
+        assertThat(c.why()).contains("50.00 ns/s").contains("30 ns");
     }
 
     @Test
-    void aLargeDriftStillSettlesTheMinimumSoTheFitCanConfirm() {
-        SettlePolicy.Choice c = ADAPTIVE.choose(-53.19, 0);
-        assertThat(c.settle()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.why()).contains("minimum");
+    void noSettleWhenEnoughTimeHasPassedAlready() {
+        assertThat(ADAPTIVE.forResnapshot(-62, 1_000_000_000L).settle()).isEqualTo(Duration.ZERO);
     }
 
     @Test
-    void aTinyDriftIsCappedAndSaysSo() {
-        for (double rate : new double[] {0.1, 0.0}) {
-            SettlePolicy.Choice c = ADAPTIVE.choose(rate, 0);
-            assertThat(c.settle()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(c.why()).contains("only after the 30 s maximum");
-        }
+    void aTinyDriftStopsAtTheMaximumSayingSo() {
+        SettlePolicy.Choice c = ADAPTIVE.forResnapshot(0.5, 0);
+        assertThat(c.settle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.why()).contains("maximum");
     }
 
     @Test
-    void withoutTheArithmeticItSettlesTenSeconds() {
-        assertThat(ADAPTIVE.choose(Double.NaN, 0).settle()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(SettlePolicy.adaptive(Duration.ofSeconds(3)).choose(Double.NaN, 0).settle()).isEqualTo(Duration.ofSeconds(3));
+    void zeroDriftNeedsNoSettleAndSaysWhy() {
+        SettlePolicy.Choice c = ADAPTIVE.forResnapshot(0, 0);
+        assertThat(c.settle()).isEqualTo(Duration.ZERO);
+        assertThat(c.why()).contains("B-A is 0");
     }
 
     @Test
-    void anExplicitSettleOverridesEverything() {
-        SettlePolicy.Choice c = SettlePolicy.fixed(Duration.ofSeconds(1)).choose(0.1, 0);
-        assertThat(c.settle()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.why()).contains("--settle-seconds");
+    void withoutARateKnownInAdvanceItSettlesTwoSecondsForTheControl() {
+        assertThat(ADAPTIVE.forResnapshot(Double.NaN, 0).settle()).isEqualTo(SettlePolicy.WITHOUT_RATE);
+        assertThat(SettlePolicy.adaptive(Duration.ofSeconds(1)).forResnapshot(Double.NaN, 0).settle()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void noJumpTriggersNeedNoneAndAFixedSettleOverridesEverything() {
+        assertThat(ADAPTIVE.none("why").settle()).isEqualTo(Duration.ZERO);
+        SettlePolicy fixed = SettlePolicy.fixed(Duration.ofSeconds(3));
+        assertThat(fixed.none("why").settle()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(fixed.forResnapshot(50, 0).settle()).isEqualTo(Duration.ofSeconds(3));
     }
 }

@@ -20,8 +20,10 @@ import kvmclockprobe.testing.SyntheticMeasurement;
 class CheckJsonTest {
     private static final List<String> RESULT_KEYS = List.of("trigger", "status", "reason", "expected_jump", "changed_in", "vcpus",
             "observed_jump_ns", "predicted_jump_ns", "tolerance_ns", "resnapshot_jump_ns", "resnapshot_match", "since_snapshot_ns",
-            "settle_s", "settle_why", "drift_source", "drift_ns_per_s", "drift_analytic_ns_per_s", "drift_fit_ns_per_s",
-            "drift_fit_err_ns_per_s", "raw_mult_unit_ns_per_s", "drift_why", "master_clock_before", "master_clock_after",
+            "settle_s", "settle_why", "drift_source", "drift_rate_source", "resnapshot_seen", "reference_before", "reference_after",
+            "control_jump_ns", "control_predicted_jump_ns", "control_since_snapshot_ns", "control_resnapshot_seen", "guest_stopped_seen",
+            "drift_ns_per_s", "drift_analytic_ns_per_s", "drift_fit_ns_per_s",
+            "drift_fit_err_ns_per_s", "raw_mult_unit_ns_per_s", "arithmetic_applies", "arithmetic_not_applicable", "drift_why", "master_clock_before", "master_clock_after",
             "master_clock_lost", "tsc_step_cycles", "wallclock_step_ns", "wallclock_in_range", "observed_jump_ns_per_vcpu",
             "diagnostics");
 
@@ -34,6 +36,11 @@ class CheckJsonTest {
               "tsc_khz": 2400000,
               "raw_clock_mult": 6990507,
               "raw_clock_shift": 24,
+              "raw_clock_mult_vdso": null,
+              "raw_clock_shift_vdso": null,
+              "raw_clock_vdso_unavailable": "not read",
+              "constant_tsc": null,
+              "tsc_calibration": [],
               "caps": {
                 "adjust_clock": 7,
                 "adjust_clock_flags": ["TSC_STABLE", "REALTIME", "HOST_TSC"],
@@ -77,7 +84,7 @@ class CheckJsonTest {
         assertThat(doc.get("strict").isBoolean()).isTrue();
         assertThat(doc.get("results").isArray()).isTrue();
         assertThat(doc.get("results")).hasSize(9);
-        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "skip", "error");
+        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "inconclusive", "skip", "error");
         assertThat(doc.get("summary").get("error").asInt()).isZero();
         assertThat(doc.get("summary").get("pass").asInt()).isEqualTo(5);
         assertThat(doc.get("summary").get("fail").asInt()).isEqualTo(1);
@@ -168,7 +175,7 @@ class CheckJsonTest {
         assertThat(doc.get("strict").asBoolean()).isTrue();
         assertThat(doc.get("settle_s").asDouble()).isEqualTo(0.5);
 
-        TriggerResult nan = Reports.measured("tsc-write", kvmclockprobe.check.Status.SKIP, "inconclusive", Expectation.RESNAPSHOT,
+        TriggerResult nan = Reports.measured("tsc-write", kvmclockprobe.verdict.Status.SKIP, "inconclusive", Expectation.RESNAPSHOT,
                 SyntheticMeasurement.measured().drift(SyntheticMeasurement.none()).observedNs(1), null, null);
         JsonNode r = roundTrip(new CheckReport(Reports.host(), 1.0, 30, false, List.of(nan))).get("results").get(0);
         assertThat(r.get("drift_ns_per_s").isNull()).isTrue();

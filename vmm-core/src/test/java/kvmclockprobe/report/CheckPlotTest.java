@@ -22,7 +22,7 @@ import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.testing.SyntheticMeasurement;
 import kvmclockprobe.measurement.PlotPoint;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 
 class CheckPlotTest {

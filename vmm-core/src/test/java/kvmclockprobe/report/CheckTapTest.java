@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 
 class CheckTapTest {
@@ -71,7 +71,7 @@ class CheckTapTest {
         assertThat(diag).contains(
                 "tsc-write: observed jump -1263 ns, predicted 0 ns ± 5 ns (a correct kernel does not move the guest clock here)",
                 "tsc-write: observed jump per vCPU: [-1263 ns, -1259 ns]",
-                "tsc-write: drift +63.20 ns/s (B-A, analytic)",
+                "tsc-write: drift +63.20 ns/s (B-A, arithmetic)",
                 "tsc-write: master clock before on, after off",
                 "tsc-write: tsc step +1234567 cycles",
                 "tsc-write: vcpus 2",

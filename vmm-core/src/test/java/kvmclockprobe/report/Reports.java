@@ -13,7 +13,7 @@ import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.testing.SyntheticMeasurement;
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.host.HostFacts;
 
@@ -28,7 +28,7 @@ final class Reports {
         caps.put("tsc_control", 1);
         caps.put("vcpu_attributes", 1);
         return new HostFacts("6.18.44", 12, "tsc", 2_400_000L, caps, List.of(),
-                List.of("TSC_STABLE", "REALTIME", "HOST_TSC"), true, true, true, true);
+                List.of("TSC_STABLE", "REALTIME", "HOST_TSC"), true, true, true, true, kvmclockprobe.host.HostClock.unknown("tsc"));
     }
 
     /** Guest − raw around a trigger: drift {@code ns/s}, a step {@code jumpNs} at 0, some noise. */
@@ -52,13 +52,13 @@ final class Reports {
     static TriggerResult pass(String trigger, long observed, long predicted, List<PlotPoint> plot) {
         return measured(trigger, Status.PASS,
                 "guest clock moved " + observed + " ns, within 200 ns of the " + predicted + " ns a re-snapshot predicts",
-                Expectation.RESNAPSHOT, SyntheticMeasurement.measured().drift(SyntheticMeasurement.analytic(63.2)).observedNs(observed)
+                Expectation.RESNAPSHOT, SyntheticMeasurement.measured().drift(SyntheticMeasurement.arithmetic(63.2)).observedNs(observed)
                         .diagnostics("samples 4000 before, 4000 after").plot(plot), predicted, 200L);
     }
 
     static TriggerResult fail(String trigger, String reason, List<PlotPoint> plot) {
         return measured(trigger, Status.FAIL, reason, Expectation.NO_JUMP, SyntheticMeasurement.measured()
-                .drift(SyntheticMeasurement.analytic(63.2)).perVcpu(-1263L, -1259L).tscStep(1_234_567L).masterClock(true, true, false)
+                .drift(SyntheticMeasurement.arithmetic(63.2)).perVcpu(-1263L, -1259L).tscStep(1_234_567L).masterClock(true, true, false)
                 .diagnostics("pvclock version changed 2 times", "line one\nline two").plot(plot), 0L, 5L);
     }
 
@@ -81,7 +81,7 @@ final class Reports {
                 Observation.fact("wallclock_step_ns", 987_654L, "shared_info wallclock step 987654 ns"),
                 Observation.check("wallclock_in_range", true, "wallclock within")), List.of());
         results.add(measured("xen-shared-info", Status.PASS, "wallclock epoch followed the guest clock", Expectation.NO_JUMP,
-                SyntheticMeasurement.measured().drift(SyntheticMeasurement.analytic(63.2)).observedNs(12L).tscStep(null)
+                SyntheticMeasurement.measured().drift(SyntheticMeasurement.arithmetic(63.2)).observedNs(12L).tscStep(null)
                         .effect(xen).plot(steppedPlot(-1, 1, 100, 63.2, 12, 5)), 10L, 5L));
         results.add(pass("kvm-set-clock-realtime", 5L, 4L, List.of()));
         results.add(skip("xen-runstate", true, "KVM_CAP_XEN_HVM is 0 (CONFIG_KVM_XEN off)"));

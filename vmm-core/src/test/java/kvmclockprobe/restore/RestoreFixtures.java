@@ -3,7 +3,7 @@ package kvmclockprobe.restore;
 import java.time.Duration;
 import java.util.List;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.sampler.SamplerSession;
 
 /** Measurements and recipes made up for tests that need no KVM. */

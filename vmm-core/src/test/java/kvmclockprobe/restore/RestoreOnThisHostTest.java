@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import kvmclockprobe.check.Status;
+import kvmclockprobe.verdict.Status;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.testing.RequiresKvm;
 

@@ -3,19 +3,25 @@ package kvmclockprobe.testing;
 import java.util.ArrayList;
 import java.util.List;
 
+import kvmclockprobe.clock.AnalyticDrift;
+import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.clock.ReferencePoint;
 import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.measurement.TriggerEffect;
+import kvmclockprobe.measurement.TriggerWindow;
 
 /** Builds {@link Measurement}s by hand for tests of the verdict and the reports: no KVM involved. */
 public final class SyntheticMeasurement {
     private int vcpus = 1;
-    private double settleS = 10;
-    private DriftEstimate drift = analytic(-30.0);
+    private double settleS = 1;
+    private DriftEstimate drift = arithmetic(-30.0);
     private long sinceSnapshotNs = 10_000_000_000L;
     private long observedNs;
     private List<Long> perVcpu;
+    private boolean resnapshot;
+    private List<Integer> guestStopped;
     private Long oldAtNewReferenceNs;
     private boolean masterBefore = true, masterAfter = true, masterLost;
     private Long tscStep = 0L;
@@ -27,25 +33,34 @@ public final class SyntheticMeasurement {
         return new SyntheticMeasurement();
     }
 
-    /** A drift from the kernel's arithmetic, confirmed (exact: no error). */
-    public static DriftEstimate analytic(double bMinusANsPerSec) {
-        return new DriftEstimate(DriftEstimate.Source.ANALYTIC, bMinusANsPerSec, 0, null, null, "the kernel's arithmetic (synthetic)");
+    /** A drift from the kernel's arithmetic where it applies (exact: no error). */
+    public static DriftEstimate arithmetic(double bMinusANsPerSec) {
+        return new DriftEstimate(DriftEstimate.Source.ARITHMETIC, bMinusANsPerSec, 0, null, null, null, "the kernel's arithmetic (synthetic)");
     }
 
-    /** A drift from the fit alone, with its honest error. */
-    public static DriftEstimate fit(double bMinusANsPerSec, double errNsPerSec) {
-        return new DriftEstimate(DriftEstimate.Source.FIT, bMinusANsPerSec, errNsPerSec, null, null, "the measured fit (synthetic)");
+    /** A drift from a control re-snapshot that jumped {@code jumpNs} after {@code sinceNs}. */
+    public static DriftEstimate control(long jumpNs, long sinceNs) {
+        ControlResnapshot c = new ControlResnapshot("a control (synthetic)", jumpNs, sinceNs, true, null);
+        return DriftEstimate.decide(null, "no TSC rate (synthetic)", c, null);
     }
 
-    /** No drift at all: a failed fit and no arithmetic. */
+    /** No drift rate at all. */
     public static DriftEstimate none() {
-        return new DriftEstimate(DriftEstimate.Source.NONE, Double.NaN, Double.NaN, null, null, "no drift: the fit failed (synthetic)");
+        return DriftEstimate.decide(null, "no TSC rate (synthetic)", null, null);
+    }
+
+    /** The arithmetic for {@code analytic}, applicable or not, and what decides from it. */
+    public static DriftEstimate decided(AnalyticDrift analytic, ControlResnapshot control) {
+        return DriftEstimate.decide(analytic, null, control, null);
     }
 
     public SyntheticMeasurement drift(DriftEstimate d) { drift = d; return this; }
     public SyntheticMeasurement sinceSnapshotNs(long v) { sinceSnapshotNs = v; return this; }
     public SyntheticMeasurement observedNs(long v) { observedNs = v; return this; }
     public SyntheticMeasurement perVcpu(Long... v) { perVcpu = List.of(v); observedNs = v[0]; vcpus = v.length; return this; }
+    /** Whether the reference point moved (a re-snapshot). */
+    public SyntheticMeasurement resnapshot(boolean v) { resnapshot = v; return this; }
+    public SyntheticMeasurement guestStopped(Integer... perVcpu) { guestStopped = List.of(perVcpu); return this; }
     public SyntheticMeasurement oldAtNewReferenceNs(Long v) { oldAtNewReferenceNs = v; return this; }
     public SyntheticMeasurement masterClock(boolean before, boolean lost, boolean after) {
         masterBefore = before; masterLost = lost; masterAfter = after; return this;
@@ -59,7 +74,13 @@ public final class SyntheticMeasurement {
     public Measurement build() {
         List<Long> jumps = perVcpu != null ? perVcpu : new ArrayList<>(List.of(observedNs));
         while (jumps.size() < vcpus) jumps.add(observedNs);
-        return new Measurement(vcpus, settleS, "synthetic", drift, sinceSnapshotNs, observedNs, jumps, oldAtNewReferenceNs,
+        List<Integer> stopped = guestStopped != null ? guestStopped : new ArrayList<>();
+        while (stopped.size() < vcpus) stopped.add(0);
+        ReferencePoint before = new ReferencePoint(1_000_000, 5_000_000);
+        ReferencePoint after = resnapshot ? new ReferencePoint(21_000_000, 15_000_000) : before;
+        TriggerWindow w = new TriggerWindow(jumps, null, resnapshot,
+                resnapshot ? List.of("vCPU 0's guest saw " + before + " -> " + after + " (synthetic)") : List.of(), stopped, false, 0);
+        return new Measurement(vcpus, settleS, "synthetic", drift, sinceSnapshotNs, w, oldAtNewReferenceNs, before, after,
                 masterBefore, masterAfter, masterLost, tscStep, effect, diagnostics, plot);
     }
 }

@@ -75,7 +75,7 @@ class XenPathTest {
         for (String name : List.of("xen_hvm", "adjust_clock", "tsc_control", "vm_tsc_control", "hyperv", "hyperv_time",
                 "kvmclock_ctrl", "get_tsc_khz", "vcpu_attributes", "immediate_exit", "max_vcpus")) caps.put(name, 0);
         caps.put("xen_hvm", xenHvm);
-        return new HostFacts("test", 12, "tsc", 1_000_000, caps, List.of(), List.of(), false, true, true, true);
+        return new HostFacts("test", 12, "tsc", 1_000_000, caps, List.of(), List.of(), false, true, true, true, kvmclockprobe.host.HostClock.unknown("tsc"));
     }
 
     @Test

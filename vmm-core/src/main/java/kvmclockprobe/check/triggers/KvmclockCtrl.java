@@ -10,10 +10,10 @@ import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.sys.Libc;
 
-/** {@code KVM_KVMCLOCK_CTRL} on each vCPU (what a VMM does after a pause): sets PVCLOCK_GUEST_STOPPED, no re-snapshot. */
+/** {@code KVM_KVMCLOCK_CTRL} on each vCPU (what a VMM does after a pause): every vCPU's guest must see PVCLOCK_GUEST_STOPPED, with no re-snapshot and no jump. */
 public final class KvmclockCtrl extends BaseTrigger {
     public KvmclockCtrl() {
-        super("kvmclock-ctrl", Expectation.NO_JUMP, "KVM_KVMCLOCK_CTRL should raise only KVM_REQ_CLOCK_UPDATE");
+        super("kvmclock-ctrl", Expectation.GUEST_STOPPED, "KVM_KVMCLOCK_CTRL should raise only KVM_REQ_CLOCK_UPDATE");
     }
 
     @Override

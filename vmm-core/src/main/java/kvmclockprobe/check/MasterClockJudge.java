@@ -1,0 +1,41 @@
+package kvmclockprobe.check;
+
+import java.util.List;
+import java.util.Objects;
+
+import kvmclockprobe.verdict.Status;
+
+/**
+ * Whether KVM entered master-clock mode where it must. With the {@code tsc} clocksource and the
+ * vCPUs' TSCs matched (one vCPU always is), {@code pvclock_update_vm_gtod_copy} must set
+ * {@code use_master_clock}: never doing so is a kernel failure. On another clocksource
+ * ({@code gtod_is_based_on_tsc} accepts only tsc and Hyper-V's TSC page), or with TSCs that may
+ * be unmatched, it is a skip that names why. Pure.
+ */
+public final class MasterClockJudge {
+    private MasterClockJudge() {}
+
+    /**
+     * @param on          {@code KVM_CLOCK_TSC_STABLE} came on
+     * @param clocksource the host's current clocksource
+     * @param vcpus       vCPUs in the VM
+     * @param tscOffsets  each vCPU's {@code KVM_VCPU_TSC_OFFSET}, null where unreadable
+     * @param offReason   what KVM reported (for the reason)
+     */
+    public static Verdict judge(boolean on, String clocksource, int vcpus, List<Long> tscOffsets, String offReason) {
+        if (on) return new Verdict(Status.PASS, "master-clock mode on (KVM_CLOCK_TSC_STABLE) with " + vcpus + " vCPU(s), host clocksource "
+                + clocksource, null, null, null);
+        if (!"tsc".equals(clocksource)) {
+            return new Verdict(Status.SKIP, offReason + ": KVM runs its master clock only on a TSC-based host clocksource "
+                    + "(tsc, or Hyper-V's TSC page), and this host's is " + clocksource, null, null, null);
+        }
+        boolean matched = vcpus == 1 || (tscOffsets != null && tscOffsets.stream().noneMatch(Objects::isNull)
+                && tscOffsets.stream().filter(Objects::nonNull).distinct().count() == 1);
+        if (!matched) {
+            return new Verdict(Status.SKIP, offReason + ": the vCPUs' TSCs may be unmatched (TSC offsets "
+                    + (tscOffsets == null ? "unreadable" : tscOffsets) + ")", null, null, null);
+        }
+        return new Verdict(Status.FAIL, offReason + ": with the tsc clocksource and " + (vcpus == 1 ? "one vCPU" : "matched vCPU TSCs "
+                + tscOffsets) + " KVM must enter master-clock mode (pvclock_update_vm_gtod_copy), and it never did", null, null, null);
+    }
+}

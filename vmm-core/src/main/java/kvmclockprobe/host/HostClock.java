@@ -1,0 +1,68 @@
+package kvmclockprobe.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import kvmclockprobe.clock.KernelClockArithmetic.ClocksourceScale;
+import kvmclockprobe.sys.Libc;
+
+/**
+ * The host's raw clock as the kernel runs it, read rather than assumed: the current clocksource,
+ * the raw clock's {@code mult}/{@code shift} from the vDSO data page ({@link VdsoRawClock}),
+ * whether the CPU has {@code constant_tsc}, and the kernel's own TSC calibration lines where its
+ * log is readable.
+ *
+ * @param clocksource     the current clocksource ({@code tsc}, {@code hyperv_clocksource_tsc_page}, …)
+ * @param vdsoRaw         the raw clock's pair from the vDSO, null when it could not be read
+ * @param vdsoUnavailable why {@code vdsoRaw} is null; null when it was read
+ * @param constantTsc     {@code constant_tsc} in {@code /proc/cpuinfo}; null when unreadable
+ * @param tscCalibration  the kernel log's "tsc: Detected …" and "tsc: Refined TSC clocksource
+ *                        calibration: …" lines; empty when the log is unreadable or has none
+ * @param kernelLogReadable whether the kernel log could be read at all
+ */
+public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vdsoUnavailable, Boolean constantTsc,
+                        List<String> tscCalibration, boolean kernelLogReadable) {
+
+    public HostClock {
+        tscCalibration = List.copyOf(tscCalibration);
+    }
+
+    private static final Pattern CALIBRATION = Pattern.compile("tsc: (Detected .*MHz|Refined TSC clocksource calibration.*|.*[Mm]arking TSC unstable.*)");
+
+    /** Reads all of it now. */
+    public static HostClock read() {
+        VdsoRawClock.Reading r = VdsoRawClock.read();
+        ClocksourceScale raw = r instanceof VdsoRawClock.Found f ? f.scale() : null;
+        String why = r instanceof VdsoRawClock.Unavailable u ? u.reason() : null;
+        String log = Libc.kernelLog();
+        return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), log == null ? List.of() : calibrationLines(log), log != null);
+    }
+
+    /** The TSC calibration lines of a kernel log, without their timestamps. */
+    static List<String> calibrationLines(String log) {
+        return log.lines().map(l -> l.replaceFirst("^<\\d+>", "").replaceFirst("^\\[[ \\d.]+\\] ", ""))
+                .filter(l -> CALIBRATION.matcher(l).find()).map(String::strip).distinct().toList();
+    }
+
+    private static Boolean readConstantTsc() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                    .findFirst().map(l -> (" " + l + " ").contains(" constant_tsc ")).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True when the host clocksource is the TSC. */
+    public boolean tscClocksource() {
+        return "tsc".equals(clocksource);
+    }
+
+    /** The same facts for a host whose clocksource is {@code clocksource} and nothing else is known (tests, restore). */
+    public static HostClock unknown(String clocksource) {
+        return new HostClock(clocksource, null, "not read", null, List.of(), false);
+    }
+}

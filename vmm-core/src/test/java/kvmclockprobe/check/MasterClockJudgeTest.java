@@ -1,0 +1,43 @@
+package kvmclockprobe.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import kvmclockprobe.verdict.Status;
+
+/** Master-clock mode is a verdict where the host allows it, a named skip where it does not. */
+class MasterClockJudgeTest {
+    static final String OFF = "KVM_CLOCK_TSC_STABLE never came on within 5 s";
+
+    @Test
+    void onIsAPass() {
+        assertThat(MasterClockJudge.judge(true, "tsc", 1, List.of(0L), OFF).status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void neverOnWithOneVcpuOnTheTscClocksourceIsAKernelFailure() {
+        Verdict v = MasterClockJudge.judge(false, "tsc", 1, Arrays.asList((Long) null), OFF);
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains(OFF).contains("one vCPU").contains("pvclock_update_vm_gtod_copy");
+    }
+
+    @Test
+    void neverOnWithMatchedVcpusFailsAndWithUnmatchedOrUnknownOnesSkips() {
+        assertThat(MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -5L), OFF).status()).isEqualTo(Status.FAIL);
+        Verdict unmatched = MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -9L), OFF);
+        assertThat(unmatched.status()).isEqualTo(Status.SKIP);
+        assertThat(unmatched.reason()).contains("unmatched");
+        assertThat(MasterClockJudge.judge(false, "tsc", 2, Arrays.asList(null, null), OFF).status()).isEqualTo(Status.SKIP);
+    }
+
+    @Test
+    void anotherClocksourceIsASkipNamingIt() {
+        Verdict v = MasterClockJudge.judge(false, "hpet", 1, List.of(0L), OFF);
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).contains("hpet");
+    }
+}

@@ -1,0 +1,64 @@
+package kvmclockprobe.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import kvmclockprobe.clock.AnalyticDrift;
+import kvmclockprobe.clock.DriftEstimate;
+import kvmclockprobe.clock.KernelClockArithmetic;
+import kvmclockprobe.clock.PvclockParams;
+import kvmclockprobe.host.HostClock;
+import kvmclockprobe.testing.SyntheticMeasurement;
+import kvmclockprobe.verdict.Status;
+
+/** kvmclock-rate: within the roundings a pass; beyond them a fail with constant_tsc, a skip with the numbers without. */
+class RateJudgeTest {
+    static final String REFINED = "tsc: Refined TSC clocksource calibration: 2096.015 MHz";
+
+    static HostClock host(Boolean constantTsc) {
+        return new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, constantTsc,
+                List.of("tsc: Detected 2096.026 MHz processor", REFINED), true);
+    }
+
+    static PvclockParams pvclock(long khz) {
+        KernelClockArithmetic.PvclockScale s = KernelClockArithmetic.kvmGetTimeScale(1_000_000_000L, khz * 1000);
+        return new PvclockParams(2, 0, 0, (int) s.mul(), (byte) s.shift(), (byte) 1);
+    }
+
+    /** KVM's tsc_khz {@code kvmKhz}; the control jumped {@code jumpNs} after 1 s. */
+    static SyntheticMeasurement control(long kvmKhz, long jumpNs, boolean moved) {
+        AnalyticDrift a = AnalyticDrift.of(kvmKhz, "tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, pvclock(kvmKhz));
+        return SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null)).sinceSnapshotNs(1_000_000_000L)
+                .observedNs(jumpNs).resnapshot(moved);
+    }
+
+    @Test
+    void aRateWithinTheRoundingsPasses() {
+        Verdict v = RateJudge.judge(control(2_096_015, -15, true).build(), host(false));
+        assertThat(v.status()).isEqualTo(Status.PASS);
+        assertThat(v.reason()).contains("within the integer roundings").contains("2096015");
+    }
+
+    @Test
+    void kvmScalingWithTheUnrefinedRateIsASkipWithTheNumbersWithoutConstantTsc() {
+        Verdict v = RateJudge.judge(control(2_096_026, 5_288, true).build(), host(false));
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).contains("-5.288 ppm").contains("KVM_GET_TSC_KHZ 2096026").contains("max_tsc_khz").contains(REFINED)
+                .contains("constant_tsc no");
+    }
+
+    @Test
+    void theSameWithConstantTscIsAFailure() {
+        Verdict v = RateJudge.judge(control(2_096_026, 5_288, true).build(), host(true));
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("should match the clocksource");
+    }
+
+    @Test
+    void aControlThatDidNotReSnapshotIsInconclusive() {
+        assertThat(RateJudge.judge(control(2_096_015, 0, false).build(), host(true)).status()).isEqualTo(Status.INCONCLUSIVE);
+    }
+}
