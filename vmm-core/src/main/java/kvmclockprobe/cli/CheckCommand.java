@@ -59,12 +59,12 @@ final class CheckCommand implements Callable<Integer> {
     Double settleSeconds;
 
     @Option(names = "--max-settle-seconds", paramLabel = "N", defaultValue = "30",
-            description = "Before a re-snapshot trigger, the guest runs until the predicted jump reaches 30 ns (20 ns with a margin), "
+            description = "Before a re-snapshot trigger, the guest runs until the predicted jump reaches 25 ns (20 ns with a margin), "
                     + "at most this long (default: ${DEFAULT-VALUE}). Triggers that must not re-snapshot need no settle: "
                     + "the master-clock reference point shows a re-snapshot of any size.")
     double maxSettleSeconds;
 
-    @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "0.3", hidden = true,
+    @Option(names = "--after-seconds", paramLabel = "N", defaultValue = "0.2", hidden = true,
             description = "Sampling after each trigger (default: ${DEFAULT-VALUE}).")
     double afterSeconds;
 

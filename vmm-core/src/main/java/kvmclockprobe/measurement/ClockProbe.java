@@ -39,7 +39,7 @@ public final class ClockProbe implements AutoCloseable {
      * Readings taken and thrown away after master-clock mode comes on, so the reading path is
      * compiled before the readings that go into the plot and the diagnostic fit.
      */
-    public static final Duration WARM_UP = Duration.ofMillis(200);
+    public static final Duration WARM_UP = Duration.ofMillis(100);
     /** How long a vCPU may take to leave the guest and run a host request. */
     public static final Duration VCPU_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Points kept for the plot. */
@@ -251,7 +251,7 @@ public final class ClockProbe implements AutoCloseable {
     }
 
     /** Readings taken before any action, for the plot's baseline, even when no settle is needed. */
-    static final Duration PRE_ROLL = Duration.ofMillis(200);
+    static final Duration PRE_ROLL = Duration.ofMillis(100);
     /** How long the guest samples after a control re-snapshot. */
     static final Duration CONTROL_WINDOW = Duration.ofMillis(200);
 

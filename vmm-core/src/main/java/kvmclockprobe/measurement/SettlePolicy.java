@@ -19,7 +19,7 @@ public record SettlePolicy(Duration fixed, Duration max, long marginNs) {
     /** The jump a re-snapshot should reach by default, ns. */
     public static final long DEFAULT_MARGIN_NS = 20;
     /** Aim this much past the margin, so that rounding and timing never land it short. */
-    public static final double MARGIN_FACTOR = 1.5;
+    public static final double MARGIN_FACTOR = 1.25;
     /** The longest adaptive settle by default. */
     public static final Duration DEFAULT_MAX = Duration.ofSeconds(30);
     /**

@@ -37,7 +37,7 @@ public final class CheckJson {
         o.put("incomplete", r.interrupted() || r.results().size() < r.planned());
         o.put("planned", r.planned());
         ArrayNode results = o.putArray("results");
-        for (TriggerResult t : r.results()) results.add(result(t));
+        for (int i = 0; i < r.results().size(); i++) results.add(result(r.results().get(i)).put("wall_s", r.wallS(i)));
         ObjectNode summary = o.putObject("summary");
         for (Status s : Status.values()) summary.put(s.label(), r.count(s));
         o.put("exit_code", r.exitCode());

@@ -6,16 +6,16 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-/** The settle before a re-snapshot: until its jump reaches 30 ns, at most the maximum; none where no size is judged. */
+/** The settle before a re-snapshot: until its jump reaches 25 ns, at most the maximum; none where no size is judged. */
 class SettlePolicyTest {
     static final SettlePolicy ADAPTIVE = SettlePolicy.adaptive(Duration.ofSeconds(30));
 
     @Test
     void settlesUntilAReSnapshotWouldReachTheMarginWithItsFactor() {
-        // 50 ns/s, 0.2 s already since the snapshot: 30 / 50 - 0.2 = 0.4 s
+        // 50 ns/s, 0.2 s already since the snapshot: 25 / 50 - 0.2 = 0.3 s
         SettlePolicy.Choice c = ADAPTIVE.forResnapshot(50, 200_000_000L);
-        assertThat(c.settle()).isEqualTo(Duration.ofMillis(400));
-        assertThat(c.why()).contains("50.00 ns/s").contains("30 ns");
+        assertThat(c.settle()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.why()).contains("50.00 ns/s").contains("25 ns");
     }
 
     @Test
