@@ -1,6 +1,8 @@
 package kvmclockprobe.check;
 
 import kvmclockprobe.verdict.ExitRule;
+import kvmclockprobe.verdict.KernelHistory;
+import kvmclockprobe.verdict.UpstreamChange;
 import kvmclockprobe.verdict.Status;
 
 import java.util.List;
@@ -39,6 +41,16 @@ public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boo
     /** The wall time of result {@code i}, seconds; 0 when not timed. */
     public double wallS(int i) {
         return i < wallS.size() ? wallS.get(i) : 0;
+    }
+
+    /** What the checked kernel's history expects of {@code t}, from its trigger's upstream change. */
+    public KernelHistory history(TriggerResult t) {
+        return KernelHistory.of(t.status(), changedIn(t), host == null ? null : host.kernelRelease());
+    }
+
+    /** The upstream change that set {@code t}'s behaviour, or null. */
+    public static UpstreamChange changedIn(TriggerResult t) {
+        return Triggers.byName(t.trigger()).flatMap(Trigger::changedIn).orElse(null);
     }
 
     public long count(Status status) {

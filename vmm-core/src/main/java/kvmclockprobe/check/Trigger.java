@@ -1,5 +1,6 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.UpstreamChange;
 import java.util.Optional;
 
 import kvmclockprobe.host.HostFacts;

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.verdict.Status;
-import kvmclockprobe.check.Trigger;
 import kvmclockprobe.check.TriggerResult;
-import kvmclockprobe.check.Triggers;
-import kvmclockprobe.check.UpstreamChange;
+import kvmclockprobe.verdict.KernelHistory;
+import kvmclockprobe.verdict.UpstreamChange;
 import kvmclockprobe.check.Verdict;
 import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.DriftEstimate;
@@ -37,7 +36,12 @@ public final class CheckJson {
         o.put("incomplete", r.interrupted() || r.results().size() < r.planned());
         o.put("planned", r.planned());
         ArrayNode results = o.putArray("results");
-        for (int i = 0; i < r.results().size(); i++) results.add(result(r.results().get(i)).put("wall_s", r.wallS(i)));
+        for (int i = 0; i < r.results().size(); i++) {
+            TriggerResult t = r.results().get(i);
+            KernelHistory h = r.history(t);
+            results.add(result(t).put("wall_s", r.wallS(i)).put("expected_status", h.expected().label())
+                    .put("history_outcome", h.outcome()).put("matches_history", h.matches()).put("history_why", h.why()));
+        }
         ObjectNode summary = o.putObject("summary");
         for (Status s : Status.values()) summary.put(s.label(), r.count(s));
         o.put("exit_code", r.exitCode());
@@ -51,7 +55,7 @@ public final class CheckJson {
         o.put("status", t.status().label());
         o.put("reason", t.reason());
         o.put("expected_jump", t.expectedJump());
-        UpstreamChange change = Triggers.byName(t.trigger()).flatMap(Trigger::changedIn).orElse(null);
+        UpstreamChange change = CheckReport.changedIn(t);
         if (change == null) o.putNull("changed_in");
         else o.putObject("changed_in").put("commit", change.commit()).put("release", change.release());
         o.put("vcpus", t.vcpus());

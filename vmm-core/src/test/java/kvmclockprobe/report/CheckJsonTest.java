@@ -25,7 +25,7 @@ class CheckJsonTest {
             "drift_ns_per_s", "drift_analytic_ns_per_s", "drift_fit_ns_per_s",
             "drift_fit_err_ns_per_s", "raw_mult_unit_ns_per_s", "arithmetic_applies", "arithmetic_not_applicable", "drift_why", "master_clock_before", "master_clock_after",
             "master_clock_lost", "tsc_step_cycles", "wallclock_step_ns", "wallclock_in_range", "observed_jump_ns_per_vcpu",
-            "diagnostics", "wall_s");
+            "diagnostics", "wall_s", "expected_status", "history_outcome", "matches_history", "history_why");
 
     /** {@link Reports#host()} as {@code check --json} must write it under {@code host}, written out by hand. */
     private static final String REPORTS_HOST_JSON = """

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.UpstreamChange;
+import kvmclockprobe.verdict.UpstreamChange;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.sys.Libc;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import kvmclockprobe.bindings.shared_info;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
-import kvmclockprobe.check.UpstreamChange;
+import kvmclockprobe.verdict.UpstreamChange;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.TriggerEffect;

@@ -1,4 +1,4 @@
-package kvmclockprobe.check;
+package kvmclockprobe.verdict;
 
 /**
  * The upstream commit that changed what a trigger does to the guest clock, and the first
