@@ -1,7 +1,8 @@
 package kvmclockprobe.guest;
 
+import kvmclockprobe.testing.tools.RequiredTools;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -26,7 +27,7 @@ class AbiHeaderMatchesJavaTest {
 
     @Test
     void headerConstantsAndStructOffsetsMatchGuestAbi(@TempDir Path tmp) throws Exception {
-        assumeTrue(Tools.find("gcc").isPresent(), "cannot check abi.h: gcc is not on PATH");
+        RequiredTools.assumeTool(Tools.find("gcc").isPresent(), "cannot check abi.h: gcc is not on PATH");
 
         Path source = tmp.resolve("abi_dump.c");
         try (InputStream in = getClass().getResourceAsStream("/kvmclockprobe/guest/abi_dump.c")) {

@@ -1,7 +1,8 @@
 package kvmclockprobe.guest;
 
+import kvmclockprobe.testing.tools.RequiredTools;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ class GuestImagesAreCurrentTest {
     @Test
     void committedImagesMatchAFreshBuild(@TempDir Path tmp) throws Exception {
         Optional<String> missing = Tools.firstMissing("gcc", "as", "ld", "objcopy", "make");
-        assumeTrue(missing.isEmpty(), () -> "cannot rebuild guest images: " + missing.orElseThrow() + " is not on PATH");
+        RequiredTools.assumeTool(missing.isEmpty(), "cannot rebuild guest images: " + missing.orElse("") + " is not on PATH");
 
         Path out = tmp.resolve("out");
         Path obj = tmp.resolve("obj");

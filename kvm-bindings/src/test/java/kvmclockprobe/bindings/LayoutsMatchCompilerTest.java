@@ -1,5 +1,7 @@
 package kvmclockprobe.bindings;
 
+import kvmclockprobe.testing.tools.RequiredTools;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import kvmclockprobe.bindings.gen.Toolchain;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +37,7 @@ class LayoutsMatchCompilerTest {
      */
     static synchronized void runCheckProgram() throws Exception {
         String missing = Toolchain.missing();
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "cannot compile layout-check.c, missing: " + missing);
+        RequiredTools.assumeTool(missing.isEmpty(), "cannot compile layout-check.c, missing: " + missing);
         if (c != null) return;
         Path src = tmp.resolve("layout-check.c");
         try (InputStream in = LayoutsMatchCompilerTest.class.getResourceAsStream("layout-check.c")) {

@@ -1,7 +1,8 @@
 package kvmclockprobe.report;
 
+import kvmclockprobe.testing.tools.RequiredTools;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -26,7 +27,7 @@ class CheckPlotRendersInChromiumTest {
 
     @Test
     void chromiumDrawsThePlot(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed; apt-get install chromium");
+        RequiredTools.assumeTool(Files.isExecutable(CHROMIUM), "chromium not installed; apt-get install chromium");
         Path svg = tmp.resolve("plot.svg");
         Path png = tmp.resolve("plot.png");
         Path profile = Files.createDirectory(tmp.resolve("profile"));

@@ -1,5 +1,7 @@
 package kvmclockprobe.bindings.gen;
 
+import kvmclockprobe.testing.tools.RequiredTools;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -29,7 +31,7 @@ class GeneratedBindingsAreCurrentTest {
     @Test
     void committedSourcesMatchAFreshGenerationFromTheHostHeaders() throws Exception {
         String missing = Toolchain.missing();
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "cannot regenerate the bindings, missing: " + missing);
+        RequiredTools.assumeTool(missing.isEmpty(), "cannot regenerate the bindings, missing: " + missing);
         compare(BindingsGenerator.generate(Toolchain.spec(), null), BindingsGenerator::withoutPinnedConstants);
     }
 
@@ -37,7 +39,7 @@ class GeneratedBindingsAreCurrentTest {
     @Test
     void committedSourcesMatchAFreshGenerationWithThePinnedUapiTree() throws Exception {
         String missing = Toolchain.missing();
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "cannot regenerate the bindings, missing: " + missing);
+        RequiredTools.assumeTool(missing.isEmpty(), "cannot regenerate the bindings, missing: " + missing);
         Path tree = BindingsGenerator.uapiTree(Toolchain.spec());
         String pin = BindingsGenerator.uapiPin(Toolchain.spec());
         Assumptions.assumeTrue(tree != null, () -> "the pinned uapi tree " + pin
@@ -51,7 +53,7 @@ class GeneratedBindingsAreCurrentTest {
     @Test
     void generationIsDeterministic() throws Exception {
         String missing = Toolchain.missing();
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "cannot regenerate the bindings, missing: " + missing);
+        RequiredTools.assumeTool(missing.isEmpty(), "cannot regenerate the bindings, missing: " + missing);
         Path tree = BindingsGenerator.uapiTree(Toolchain.spec());
         assertThat(BindingsGenerator.generate(Toolchain.spec(), tree))
                 .isEqualTo(BindingsGenerator.generate(Toolchain.spec(), tree));
