@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.verdict.Status;
+import kvmclockprobe.restore.CrossVcpu;
+import kvmclockprobe.restore.MasterClockAfter;
 import kvmclockprobe.restore.RestoreMeasurement;
 import kvmclockprobe.restore.RestoreReport;
 import kvmclockprobe.restore.RestoreResult;
@@ -72,6 +74,7 @@ public final class RestoreJson {
         o.put("master_clock_after", m == null ? null : m.masterClockAfter());
         o.put("samples_before", m == null ? null : (Long) m.samplesBefore());
         o.put("samples_after", m == null ? null : (Long) m.samplesAfter());
+        vcpus(o, m);
         ArrayNode later = o.putArray("later_jumps_ns");
         if (m != null) m.laterJumpsNs().forEach(later::add);
         ArrayNode predictedLater = o.putArray("predicted_later_jumps_ns");
@@ -81,5 +84,21 @@ public final class RestoreJson {
         ArrayNode diagnostics = o.putArray("diagnostics");
         RestoreTap.diagnostics(t).forEach(diagnostics::add);
         return o;
+    }
+
+    /** The master clock after the resume and the vCPUs against one another (issue 21's per-vCPU results). */
+    static void vcpus(ObjectNode o, RestoreMeasurement m) {
+        MasterClockAfter mc = m == null ? null : m.masterClock();
+        CrossVcpu c = m == null ? null : m.crossVcpu();
+        o.put("master_clock_after_resume", mc == null ? null : mc.state().label());
+        o.put("master_clock_back_on_after_ns", mc == null ? null : mc.backOnAfterNs());
+        ArrayNode offsets = o.putArray("tsc_offsets_cycles");
+        if (c != null) c.tscOffsetsCycles().forEach(offsets::add);
+        o.put("tsc_offset_spread_cycles", c == null ? null : c.tscOffsetSpreadCycles());
+        o.put("tsc_cross_vcpu_worst_backward_ns", c == null ? null : c.tscBackwardNs());
+        ArrayNode violations = o.putArray("kvmclock_cross_vcpu_violations");
+        if (c != null) c.kvmclockViolations().forEach(violations::add);
+        o.put("kvmclock_cross_vcpu_worst_backward_ns", c == null ? null : (Long) c.kvmclockWorstNs());
+        o.put("events_lost_after_resume", c == null ? null : (Long) c.eventsLost());
     }
 }

@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import kvmclockprobe.verdict.Status;
+import kvmclockprobe.restore.CrossVcpu;
 import kvmclockprobe.restore.RestoreMeasurement;
 import kvmclockprobe.restore.RestoreReport;
 import kvmclockprobe.restore.RestoreResult;
 
 /**
  * The {@code restore --tap} output, as {@code check --tap}: kselftest TAP 13, a known-bad recipe's
- * expected failure as {@code not ok N name # TODO ...} (kselftest's xfail), and the Totals line.
+ * expected failure as kselftest's {@code ksft_test_result_xfail} prints it, {@code ok N name # XFAIL reason}
+ * (TAP counts it as a pass, as the exit code and JUnit do), and the Totals line.
  */
 public final class RestoreTap {
     private RestoreTap() {}
@@ -30,7 +32,7 @@ public final class RestoreTap {
             for (String d : lines(t)) out.println(("# " + name + ": " + d).stripTrailing());
             String reason = CheckTable.oneLine(t.reason());
             if (t.expectedFailure()) {
-                out.println("not ok " + n + " " + name + " # TODO known-bad sequence, shown for contrast: " + reason);
+                out.println("ok " + n + " " + name + " # XFAIL known-bad sequence, shown for contrast: " + reason);
                 continue;
             }
             if (t.unexpectedPass()) xpass++;
@@ -76,11 +78,26 @@ public final class RestoreTap {
                 + (m.predictedLaterJumpsNs().isEmpty() ? "" : ", predicted " + m.predictedLaterJumpsNs().stream().map(CheckTable::ns).toList()));
         lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown" : m.tscStepCycles() + " cycles (" + CheckTable.ns(m.tscStepNs()) + ")"));
         lines.add("guest saw PVCLOCK_GUEST_STOPPED: " + (m.guestStopped() ? "yes" : "no"));
-        lines.add("master clock at the save " + onOff(m.masterClockAtSave()) + ", after the resume " + onOff(m.masterClockAfter()));
+        lines.add("master clock at the save " + onOff(m.masterClockAtSave()) + ", at the end " + onOff(m.masterClockAfter())
+                + (m.masterClock() == null ? "" : "; in the guest's pvclock after the resume: " + m.masterClock().describe()
+                + " (" + m.masterClock().updates() + " updates on vCPU 0)"));
+        lines.addAll(crossVcpu(m));
         lines.add("samples before " + m.samplesBefore() + ", at the end " + m.samplesAfter());
         m.steps().forEach(s -> lines.add("step: " + s));
         lines.addAll(m.diagnostics());
         return lines;
+    }
+
+    /** The vCPUs against one another after the resume. */
+    static List<String> crossVcpu(RestoreMeasurement m) {
+        CrossVcpu c = m.crossVcpu();
+        if (c == null) return List.of();
+        return List.of(
+                "vCPU TSC offsets " + c.tscOffsetsCycles() + " cycles, spread " + (c.tscOffsetSpreadCycles() == null ? "unknown"
+                        : c.tscOffsetSpreadCycles() + " cycles") + ": the raw TSC can step back across vCPUs by " + CheckTable.ns(c.tscBackwardNs()),
+                "kvmclock across vCPUs after the resume: " + c.kvmclockViolationsTotal() + " readings below another vCPU's "
+                        + c.kvmclockViolations() + ", worst " + CheckTable.ns(c.kvmclockWorstNs())
+                        + (c.eventsLost() > 0 ? " (" + c.eventsLost() + " events lost: the worst may be missed)" : ""));
     }
 
     private static String onOff(Boolean b) {

@@ -33,6 +33,15 @@ public interface Recipe {
     }
 
     /**
+     * Whether the VMM means KVM to keep its master clock across the restore (every vCPU's TSC
+     * offset matched, {@code KVM_CLOCK_TSC_STABLE}): then a master clock that stays off after the
+     * resume fails the recipe, where KVM had one before the pause.
+     */
+    default boolean intendsMasterClock() {
+        return true;
+    }
+
+    /**
      * Runs the sequence on {@code ctx}'s running guest and returns the session now running it
      * (on the same machine or a restored one). Throws {@link RecipeUnsupported} when the kernel
      * lacks what the sequence needs.

@@ -17,10 +17,13 @@ public final class Recipes {
     public static final List<Recipe> ALL = List.of(
             new QemuStopCont(),
             new QemuMigrate(),
-            new FirecrackerSnapshot(true),
-            new FirecrackerSnapshot(false),
-            new CloudHypervisorRestore(false),
-            new CloudHypervisorRestore(true),
+            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.CURRENT),
+            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.NO_KVMCLOCK_CTRL),
+            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.UNIFIED_TSC),
+            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.CLOCK_REALTIME),
+            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.V53),
+            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.V52),
+            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.LATE_CLOCK),
             new OpenvmmRestore(),
             new ExactClockGuest());
 

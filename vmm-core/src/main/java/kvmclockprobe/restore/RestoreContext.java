@@ -4,12 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.clock.PvclockParams;
+import kvmclockprobe.guest.GuestAbi;
+import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.sys.HostInstant;
+import kvmclockprobe.sampler.GuestTscProbe;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
 import kvmclockprobe.snapshot.Snapshot;
@@ -39,10 +44,11 @@ public final class RestoreContext implements AutoCloseable {
     private final List<String> ctrl = new ArrayList<>();
     private final List<SetClockStep> sets = new ArrayList<>();
 
-    private VcpuStatus lastBefore;
+    private List<VcpuStatus> lastBefore;
     private HostInstant stopped;
     private TscOffset sourceTscOffset;
-    private TscOffset targetTscOffset;
+    private List<TscOffset> targetTscOffsets;
+    private PvclockParams savedGuestClock;
     private long sourceTscKhz;
     private ClockData atStop;
     private ClockData captured;
@@ -60,8 +66,19 @@ public final class RestoreContext implements AutoCloseable {
         this.options = options;
     }
 
-    public Kvm kvm() {
-        return kvm;
+    /** How many vCPUs the guest runs on. */
+    public int vcpuCount() {
+        return source.vcpuCount();
+    }
+
+    /** {@code KVM_CLOCK_TSC_STABLE} of the running source VM's clock now: whether KVM has a master clock to keep. */
+    public boolean masterClockNow() {
+        return source.machine().vm().getClock().tscStable();
+    }
+
+    /** {@code KVM_GET_CLOCK} on the source VM while its vCPUs still run (a VMM that captures the clock before it pauses them). */
+    public ClockData getClockBeforePause() {
+        return getClock(source.machine());
     }
 
     /** The pause as the VMM would see it: vCPUs out of the guest and their threads ended. */
@@ -69,7 +86,8 @@ public final class RestoreContext implements AutoCloseable {
         SamplerSession.Paused p = source.pause(STEP_TIMEOUT);
         owned.add(p.machine());
         stopped = p.stopped();
-        lastBefore = source.status(0);
+        lastBefore = new ArrayList<>();
+        for (int i = 0; i < source.vcpuCount(); i++) lastBefore.add(source.status(i));
         atStop = p.machine().vm().getClock();
         sourceTscOffset = TscOffset.of(p.machine().vcpus().get(0));
         sourceTscKhz = p.machine().vcpus().get(0).getTscKhz();
@@ -127,6 +145,39 @@ public final class RestoreContext implements AutoCloseable {
     }
 
     /**
+     * Steps 1 to 3 of a restore one vCPU at a time: a fresh VM with {@code state}'s RAM, then for
+     * each vCPU {@code KVM_CREATE_VCPU} followed at once by its saved state (its own
+     * {@code MSR_IA32_TSC} among it), as a VMM that creates and restores each vCPU in turn does.
+     */
+    public Machine restoreGuestVcpuByVcpu(Snapshot.GuestState state) {
+        Machine m = Machine.create(kvm, GuestImage.SAMPLER);
+        owned.add(m);
+        Snapshot.restoreMemory(m, state.ram());
+        for (Snapshot.VcpuState s : state.vcpus()) Snapshot.restoreVcpu(m.addVcpu(), s);
+        return m;
+    }
+
+    /**
+     * vCPU 0's {@code KVM_VCPU_TSC_OFFSET} set on every vCPU (vCPU 0 included), as the VMMs that
+     * re-synchronise the offsets after a restore do. The kernel lacks the attribute before 5.16:
+     * the recipe is then skipped, naming it.
+     */
+    public void unifyTscOffsets(Machine m) {
+        Vcpu first = m.vcpus().getFirst();
+        if (!first.hasDeviceAttr(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET)) {
+            throw new RecipeUnsupported("KVM_VCPU_TSC_CTRL/KVM_VCPU_TSC_OFFSET (vCPU device attribute, Linux 5.16+) is not in this kernel");
+        }
+        long offset = GuestTscProbe.readOffset(first);
+        for (Vcpu v : m.vcpus()) v.setDeviceAttrU64(kvm_h.KVM_VCPU_TSC_CTRL, kvm_h.KVM_VCPU_TSC_OFFSET, offset, "KVM_VCPU_TSC_OFFSET");
+        note("KVM_VCPU_TSC_OFFSET " + offset + " (vCPU 0's) set on all " + m.vcpus().size() + " vCPUs");
+    }
+
+    /** The guest's own pvclock parameters as saved ({@code KVM_GET_CLOCK_GUEST}): what {@code KVM_SET_CLOCK_GUEST} restores. */
+    public void savedGuestClock(PvclockParams saved) {
+        savedGuestClock = saved;
+    }
+
+    /**
      * {@code KVM_SET_CLOCK}. When the guest is running, the clock is read just before, so the jump
      * the guest will see can be predicted.
      */
@@ -157,7 +208,11 @@ public final class RestoreContext implements AutoCloseable {
 
     /** Starts the vCPUs of {@code m} again; the returned session owns {@code m}. */
     public SamplerSession resume(Machine m) {
-        targetTscOffset = TscOffset.of(m.vcpus().get(0));
+        targetTscOffsets = new ArrayList<>();
+        for (Vcpu v : m.vcpus()) targetTscOffsets.add(TscOffset.of(v));
+        // An instrument, not the VMM's: the guest's cross-vCPU mark starts again, so that only
+        // readings after the resume are compared with one another.
+        m.ram().writeU64(GuestAbi.CONTROL_GPA + GuestAbi.CTL_OFF_GLOBAL_LAST_NS, 0);
         long before = Libc.monotonicRawNs();
         atResume = m.vm().getClock();
         atResumeRawNs = before + (Libc.monotonicRawNs() - before) / 2;
@@ -190,7 +245,15 @@ public final class RestoreContext implements AutoCloseable {
     }
 
     VcpuStatus lastBefore() {
-        return lastBefore;
+        return lastBefore.getFirst();
+    }
+
+    List<VcpuStatus> lastBeforeAll() {
+        return List.copyOf(lastBefore);
+    }
+
+    PvclockParams savedGuestClock() {
+        return savedGuestClock;
     }
 
     HostInstant stopped() {
@@ -206,7 +269,12 @@ public final class RestoreContext implements AutoCloseable {
     }
 
     TscOffset targetTscOffset() {
-        return targetTscOffset;
+        return targetTscOffsets.getFirst();
+    }
+
+    /** Each resumed vCPU's offset just before the resume (null entries where the host TSC cannot be read). */
+    List<TscOffset> targetTscOffsets() {
+        return java.util.Collections.unmodifiableList(new ArrayList<>(targetTscOffsets));
     }
 
     ClockData atStop() {

@@ -33,11 +33,25 @@ public final class RestoreJudge {
     static final long PVCLOCK_VS_KVM_BOUND_NS = 1_000;
 
     public static RestoreVerdict judge(Recipe recipe, RestoreMeasurement m) {
-        if (m.errorAtResumeNs() == null || m.predictedErrorNs() == null) {
+        if (m.errorAtResumeNs() == null) {
             return new RestoreVerdict(Status.ERROR, "the guest saw no pvclock update after the resume: it cannot say where its clock resumed", null);
+        }
+        if (m.predictedErrorNs() == null) {
+            return new RestoreVerdict(Status.ERROR, "the sequence's clock at the entry cannot be predicted here (no host TSC or TSC offset)", null);
         }
         long bound = m.uncertaintyNs();
         List<String> failures = new ArrayList<>();
+        clockFailures(m, bound, failures);
+        stoppedFailure(recipe, m, failures);
+        masterClockFailure(recipe, m, failures);
+        if (!failures.isEmpty()) return new RestoreVerdict(Status.FAIL, String.join("; ", failures), bound);
+        return new RestoreVerdict(Status.PASS, String.format("the guest clock resumed %+d ns off its intent (%s), as the sequence "
+                + "predicts (%+d ns, within %d ns)%s%s", m.errorAtResumeNs(), m.intent().description(), m.predictedErrorNs(), bound,
+                m.guestStopped() ? "; the guest saw PVCLOCK_GUEST_STOPPED" : "", masterClockNote(m)), bound);
+    }
+
+    /** Where the clock resumed against the prediction, the pvclock against KVM's clock, and no second jump. */
+    static void clockFailures(RestoreMeasurement m, long bound, List<String> failures) {
         long error = m.errorAtResumeNs();
         long off = error - m.predictedErrorNs();
         if (Math.abs(off) > bound) {
@@ -48,20 +62,34 @@ public final class RestoreJudge {
             failures.add(String.format("the pvclock the guest resumed on is %+d ns off KVM's own clock for the VM (KVM_GET_CLOCK)",
                     m.pvclockVsKvmClockNs()));
         }
-        for (long jump : m.laterJumpsNs()) {
-            if (Math.abs(jump) > bound) {
-                failures.add(String.format("a second jump of %+d ns after the resume (the clock was set while the guest ran)", jump));
-                break;
-            }
-        }
+        m.laterJumpsNs().stream().filter(j -> Math.abs(j) > bound).findFirst().ifPresent(jump -> failures.add(
+                String.format("a second jump of %+d ns after the resume (the clock was set while the guest ran)", jump)));
+    }
+
+    static void stoppedFailure(Recipe recipe, RestoreMeasurement m, List<String> failures) {
         Boolean stopped = recipe.expectsGuestStopped();
         if (stopped != null && stopped != m.guestStopped()) {
             failures.add(stopped ? "the guest never saw PVCLOCK_GUEST_STOPPED, which this sequence sets"
                     : "the guest saw PVCLOCK_GUEST_STOPPED, which this sequence does not set");
         }
-        if (!failures.isEmpty()) return new RestoreVerdict(Status.FAIL, String.join("; ", failures), bound);
-        return new RestoreVerdict(Status.PASS, String.format("the guest clock resumed %+d ns off its intent (%s), as the sequence "
-                + "predicts (%+d ns, within %d ns)%s", error, m.intent().description(), m.predictedErrorNs(), bound,
-                m.guestStopped() ? "; the guest saw PVCLOCK_GUEST_STOPPED" : ""), bound);
+    }
+
+    /**
+     * A VMM that means KVM to keep its master clock fails when the guest's pvclock says it stayed
+     * off after the resume, provided KVM had one before the pause (the host's clocksource allows it).
+     */
+    static void masterClockFailure(Recipe recipe, RestoreMeasurement m, List<String> failures) {
+        MasterClockAfter mc = m.masterClock();
+        if (!recipe.intendsMasterClock() || !Boolean.TRUE.equals(m.masterClockAtSave()) || mc == null) return;
+        if (mc.state() != MasterClockAfter.State.OFF) return;
+        Long spread = m.crossVcpu() == null ? null : m.crossVcpu().tscOffsetSpreadCycles();
+        failures.add("the master clock stayed off after the resume (PVCLOCK_TSC_STABLE_BIT clear in all of vCPU 0's " + mc.updates()
+                + " pvclock updates; it was on before the pause" + (spread == null ? "" : "; the vCPUs' TSC offsets spread " + spread + " cycles")
+                + ")");
+    }
+
+    static String masterClockNote(RestoreMeasurement m) {
+        if (m.masterClock() == null || m.masterClock().state() == MasterClockAfter.State.UNKNOWN) return "";
+        return "; master clock " + m.masterClock().describe() + " after the resume";
     }
 }

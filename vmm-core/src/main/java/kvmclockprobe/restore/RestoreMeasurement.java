@@ -45,6 +45,8 @@ import java.util.List;
  * @param masterClockAtSave     {@code KVM_CLOCK_TSC_STABLE} of the source VM's clock at the pause
  * @param masterClockAfter      the same on the resumed VM at the end
  * @param steps                 the sequence as issued, one line per step
+ * @param masterClock           KVM's master clock after the resume, as vCPU 0's pvclock pages showed it
+ * @param crossVcpu             the resumed vCPUs' TSC offsets and the guest's cross-vCPU readings
  */
 public record RestoreMeasurement(String recipe, Intent intent, int vcpus, long pauseMs,
                                  long lastBeforeNs, Long firstAfterNs, Long guestStepNs, long hostGapNs,
@@ -55,7 +57,8 @@ public record RestoreMeasurement(String recipe, Intent intent, int vcpus, long p
                                  List<Long> laterJumpsNs, List<Long> predictedLaterJumpsNs,
                                  Long tscStepCycles, Long tscStepNs, boolean guestStopped,
                                  Boolean masterClockAtSave, Boolean masterClockAfter,
-                                 long samplesBefore, long samplesAfter, List<String> steps, List<String> diagnostics) {
+                                 long samplesBefore, long samplesAfter, List<String> steps, List<String> diagnostics,
+                                 MasterClockAfter masterClock, CrossVcpu crossVcpu) {
     public RestoreMeasurement {
         laterJumpsNs = List.copyOf(laterJumpsNs);
         predictedLaterJumpsNs = List.copyOf(predictedLaterJumpsNs);

@@ -60,8 +60,7 @@ public final class RestoreRun {
             try (SamplerSession target = recipe.run(ctx)) {
                 target.sampleFor(settings.after());
                 ClockData end = target.machine().vm().getClock();
-                target.stop(RestoreContext.STEP_TIMEOUT);
-                VcpuStatus last = target.status(0);
+                List<VcpuStatus> last = target.stop(RestoreContext.STEP_TIMEOUT);
                 RestoreMeasurement m = measure(recipe, ctx, settings, target.events(), last, end);
                 return new RestoreResult.Measured(recipe, m, RestoreJudge.judge(recipe, m));
             }
@@ -79,7 +78,8 @@ public final class RestoreRun {
     static final long RATE_GUARD_NS = 1_000;
 
     static RestoreMeasurement measure(Recipe recipe, RestoreContext ctx, RestoreRun.Settings settings, List<GuestEvent> events,
-                                      VcpuStatus last, ClockData end) {
+                                      List<VcpuStatus> lastAll, ClockData end) {
+        VcpuStatus last = lastAll.getFirst();
         List<String> diagnostics = new ArrayList<>(ctx.notes());
         VcpuStatus before = ctx.lastBefore();
         List<GuestEvent> changes = events.stream().filter(e -> e.vcpu() == 0 && e.isVersionChange()).toList();
@@ -92,34 +92,15 @@ public final class RestoreRun {
         long hostGapNs = entry.rawNs() - exit.rawNs();
         boolean real = recipe.intent() == Intent.REAL_TIME;
 
-        // The predicted clock at the entry: the last clock operation before it.
-        SetClockStep lastSet = null;
-        long slew = 0;
-        List<Long> predictedLater = new ArrayList<>();
-        for (SetClockStep s : ctx.sets()) {
-            if (s.guestRunning()) {
-                predictedLater.add(effectiveClock(s) - s.before().clockNs());
-                continue;
-            }
-            lastSet = s;
-            if ((s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && ctx.captured() != null) {
-                slew = (s.realNs() - ctx.capturedRealNs()) - (s.rawBeforeNs() - ctx.capturedRawNs());
-            }
-        }
-        long predictedAtEntry;
-        long predictionBracketNs;
-        Long resumeLatency = null;
-        if (lastSet != null) {
-            long mid = lastSet.rawBeforeNs() + (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
-            // KVM reads the realtime right after its snapshot, inside the ioctl: both taken at the midpoint.
-            long realtimeAtMid = (lastSet.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 ? mid - lastSet.rawBeforeNs() : 0;
-            predictedAtEntry = effectiveClock(lastSet) + realtimeAtMid + (entry.rawNs() - mid);
-            predictionBracketNs = (lastSet.rawAfterNs() - lastSet.rawBeforeNs()) / 2;
-            resumeLatency = entry.rawNs() - lastSet.rawAfterNs();
-        } else {
-            predictedAtEntry = ctx.atResume().clockNs() + (entry.rawNs() - ctx.atResumeRawNs());
-            predictionBracketNs = 0;
-        }
+        List<Long> predictedLater = ctx.sets().stream().filter(SetClockStep::guestRunning)
+                .map(s -> Prediction.effectiveClock(s) - s.before().clockNs()).toList();
+        SetClockStep lastSet = Prediction.lastBeforeResume(ctx.sets());
+        long slew = lastSet != null && (lastSet.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && ctx.captured() != null
+                ? (lastSet.realNs() - ctx.capturedRealNs()) - (lastSet.rawBeforeNs() - ctx.capturedRawNs()) : 0;
+        Prediction prediction = Prediction.atEntry(ctx.savedGuestClock(), ctx.sets(), ctx.atResume(), ctx.atResumeRawNs(), entry,
+                ctx.targetTscOffset());
+        long predictionBracketNs = prediction.bracketNs();
+        Long resumeLatency = prediction.resumeLatencyNs();
 
         Long step = null, exitSlack = null, entrySlack = null, intended = null, error = null, predicted = null, pvclockVsKvm = null;
         String timing = "coarse";
@@ -162,7 +143,7 @@ public final class RestoreRun {
             }
             long intendedAtEntry = clockAtExit + (real ? hostGapNs : 0);
             error = clockAtEntry - intendedAtEntry;
-            predicted = predictedAtEntry - intendedAtEntry;
+            predicted = prediction.clockAtEntryNs() == null ? null : prediction.clockAtEntryNs() - intendedAtEntry;
             intended = step - error;
         } else {
             uncertainty = predictionBracketNs + RATE_GUARD_NS;
@@ -209,10 +190,19 @@ public final class RestoreRun {
         steps.addAll(ctx.ctrl());
         steps.add(String.format("resume: KVM_GET_CLOCK %d ns just before; vCPU 0 entered %d us after it left", ctx.atResume().clockNs(), hostGapNs / 1000));
         if (src != null && dst != null) steps.add("TSC offsets from " + src.how() + " and " + dst.how());
+        steps.add("the prediction: " + prediction.from());
+        CrossVcpu cross = crossVcpu(ctx, lastAll, events);
         return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
                 lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
                 uncertainty, timing, pvclockVsKvm, driftNsPerSec, captureVsGuest, predictedCaptureVsGuest, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
-                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics);
+                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics,
+                MasterClockAfter.of(changes), cross);
+    }
+
+    /** The resumed vCPUs against one another: their TSC offsets and the guest's cross-vCPU readings. */
+    static CrossVcpu crossVcpu(RestoreContext ctx, List<VcpuStatus> lastAll, List<GuestEvent> events) {
+        List<Long> offsets = ctx.targetTscOffsets().stream().map(o -> o == null ? null : o.cycles()).toList();
+        return CrossVcpu.of(offsets, ctx.sourceTscKhz(), ctx.lastBeforeAll(), lastAll, events);
     }
 
     /** {@code cycles} (>= 0) in ns through the guest's new pvclock scale. */
@@ -221,10 +211,5 @@ public final class RestoreRun {
         return p.nsAt(p.tscTimestamp() + cycles) - p.systemTimeNs();
     }
 
-    /** The clock a {@code KVM_SET_CLOCK} gives, with the kernel's {@code KVM_CLOCK_REALTIME} correction (never backwards). */
-    static long effectiveClock(SetClockStep s) {
-        if ((s.flags() & kvm_h.KVM_CLOCK_REALTIME) == 0) return s.clockNs();
-        return s.clockNs() + Math.max(0, s.realNs() - s.realtimeNs());
-    }
 
 }

@@ -36,7 +36,23 @@ public final class RestoreFixtures {
         long step = intended + errorNs;
         return new RestoreMeasurement("test", intent, 1, 200, 5_000_000_000L, 5_000_000_000L + step, step, gap, exitSlack, entrySlack,
                 intended, errorNs, predictedErrorNs, 2_000L, "guest TSC", 5L, -30.3, 0L, 0L, 3_000L, 2_000L, 0, laterJumps, List.of(),
-                100L, 40L, guestStopped, true, true, 1000, 2000, List.of("pause", "resume"), List.of());
+                100L, 40L, guestStopped, true, true, 1000, 2000, List.of("pause", "resume"), List.of(),
+                new MasterClockAfter(MasterClockAfter.State.ON, null, 3), twoVcpus(0, 0, 0));
+    }
+
+    /** Two vCPUs 1 GHz apart by {@code spreadCycles} in their TSC offsets, {@code violations} kvmclock readings back by {@code worstNs}. */
+    public static CrossVcpu twoVcpus(long spreadCycles, long violations, long worstNs) {
+        return new CrossVcpu(List.of(-5_000_000L, -5_000_000L + spreadCycles), spreadCycles, spreadCycles, List.of(violations, 0L), worstNs, 0);
+    }
+
+    /** {@code m} with its master clock after the resume and its vCPUs replaced. */
+    public static RestoreMeasurement withVcpus(RestoreMeasurement m, MasterClockAfter mc, CrossVcpu c) {
+        return new RestoreMeasurement(m.recipe(), m.intent(), 2, m.pauseMs(), m.lastBeforeNs(), m.firstAfterNs(), m.guestStepNs(),
+                m.hostGapNs(), m.exitSlackNs(), m.entrySlackNs(), m.intendedStepNs(), m.errorAtResumeNs(), m.predictedErrorNs(),
+                m.uncertaintyNs(), m.timing(), m.pvclockVsKvmClockNs(), m.driftNsPerSec(), m.captureVsGuestClockNs(),
+                m.predictedCaptureVsGuestClockNs(), m.stopLatencyNs(), m.resumeLatencyNs(), m.realtimeSlewNs(), m.laterJumpsNs(),
+                m.predictedLaterJumpsNs(), m.tscStepCycles(), m.tscStepNs(), m.guestStopped(), m.masterClockAtSave(),
+                mc.endedOn(), m.samplesBefore(), m.samplesAfter(), m.steps(), m.diagnostics(), mc, c);
     }
 
     public static RestoreMeasurement frozen(long errorNs, List<Long> laterJumps, boolean guestStopped) {

@@ -50,7 +50,7 @@ class RestoreJudgeTest {
         RestoreMeasurement off = new RestoreMeasurement(m.recipe(), m.intent(), 1, 200, m.lastBeforeNs(), m.firstAfterNs(), m.guestStepNs(),
                 m.hostGapNs(), m.exitSlackNs(), m.entrySlackNs(), m.intendedStepNs(), m.errorAtResumeNs(), m.predictedErrorNs(),
                 m.uncertaintyNs(), m.timing(), -1_263L, null, null, null, m.stopLatencyNs(), m.resumeLatencyNs(), 0, List.of(), List.of(), 100L, 40L,
-                false, true, true, 10, 20, List.of(), List.of());
+                false, true, true, 10, 20, List.of(), List.of(), m.masterClock(), m.crossVcpu());
         RestoreVerdict v = RestoreJudge.judge(FROZEN, off);
         assertThat(v.status()).isEqualTo(Status.FAIL);
         assertThat(v.reason()).contains("-1263 ns off KVM's own clock");
@@ -72,7 +72,7 @@ class RestoreJudgeTest {
         RestoreMeasurement m = frozen(0, List.of(), false);
         RestoreMeasurement none = new RestoreMeasurement(m.recipe(), m.intent(), 1, 200, m.lastBeforeNs(), null, null, m.hostGapNs(),
                 null, null, null, null, null, 1_000, "coarse", null, null, null, null, 0, null, 0, List.of(), List.of(), null, null, false, true, true, 10, 10,
-                List.of(), List.of());
+                List.of(), List.of(), MasterClockAfter.of(List.of()), null);
         RestoreVerdict v = RestoreJudge.judge(FROZEN, none);
         assertThat(v.status()).isEqualTo(Status.ERROR);
         assertThat(v.boundNs()).isNull();
@@ -92,5 +92,77 @@ class RestoreJudgeTest {
         assertThat(RestoreFixtures.report(List.of(good, new RestoreResult.Errored(REAL, "vCPU 0 hung", List.of()))).exitCode()).isEqualTo(3);
         assertThat(RestoreFixtures.report(List.of(good, RestoreFixtures.measured(FROZEN,
                 measurement(Intent.FROZEN, 9_000_000, 0, List.of(), false)))).exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aVmmThatMeansAMasterClockFailsWhenItStaysOffAfterTheResume() {
+        RestoreMeasurement off = RestoreFixtures.withVcpus(frozen(1_000, List.of(), false),
+                new MasterClockAfter(MasterClockAfter.State.OFF, null, 4), RestoreFixtures.twoVcpus(2_345, 0, 0));
+        RestoreVerdict v = RestoreJudge.judge(FROZEN, off);
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("the master clock stayed off after the resume").contains("spread 2345 cycles")
+                .contains("4 pvclock updates");
+        record Careless(Recipe claims) implements Recipe {
+            public String name() {
+                return claims.name();
+            }
+
+            public String vmm() {
+                return claims.vmm();
+            }
+
+            public Intent intent() {
+                return claims.intent();
+            }
+
+            public String source() {
+                return claims.source();
+            }
+
+            public boolean intendsMasterClock() {
+                return false;
+            }
+
+            public kvmclockprobe.sampler.SamplerSession run(RestoreContext ctx) {
+                throw new UnsupportedOperationException();
+            }
+        }
+        assertThat(RestoreJudge.judge(new Careless(FROZEN), off).status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aMasterClockBackOnPassesAndSaysAfterHowLong() {
+        RestoreMeasurement back = RestoreFixtures.withVcpus(frozen(1_000, List.of(), false),
+                new MasterClockAfter(MasterClockAfter.State.BACK_ON, 12_500_000L, 4), RestoreFixtures.twoVcpus(0, 0, 0));
+        RestoreVerdict v = RestoreJudge.judge(FROZEN, back);
+        assertThat(v.status()).isEqualTo(Status.PASS);
+        assertThat(v.reason()).endsWith("master clock back on after 12.500 ms after the resume");
+    }
+
+    @Test
+    void noMasterClockBeforeThePauseIsNoMasterClockToKeep() {
+        RestoreMeasurement m = frozen(1_000, List.of(), false);
+        RestoreMeasurement noneBefore = new RestoreMeasurement(m.recipe(), m.intent(), 2, m.pauseMs(), m.lastBeforeNs(), m.firstAfterNs(),
+                m.guestStepNs(), m.hostGapNs(), m.exitSlackNs(), m.entrySlackNs(), m.intendedStepNs(), m.errorAtResumeNs(),
+                m.predictedErrorNs(), m.uncertaintyNs(), m.timing(), m.pvclockVsKvmClockNs(), m.driftNsPerSec(), m.captureVsGuestClockNs(),
+                m.predictedCaptureVsGuestClockNs(), m.stopLatencyNs(), m.resumeLatencyNs(), m.realtimeSlewNs(), m.laterJumpsNs(),
+                m.predictedLaterJumpsNs(), m.tscStepCycles(), m.tscStepNs(), m.guestStopped(), false, false, m.samplesBefore(),
+                m.samplesAfter(), m.steps(), m.diagnostics(), new MasterClockAfter(MasterClockAfter.State.OFF, null, 2),
+                RestoreFixtures.twoVcpus(0, 0, 0));
+        assertThat(RestoreJudge.judge(FROZEN, noneBefore).status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void noPredictionIsAnErrorNotAVerdict() {
+        RestoreMeasurement m = measurement(Intent.FROZEN, 1_000, 0, List.of(), false);
+        RestoreMeasurement unpredicted = new RestoreMeasurement(m.recipe(), m.intent(), 1, m.pauseMs(), m.lastBeforeNs(), m.firstAfterNs(),
+                m.guestStepNs(), m.hostGapNs(), m.exitSlackNs(), m.entrySlackNs(), m.intendedStepNs(), m.errorAtResumeNs(), null,
+                m.uncertaintyNs(), m.timing(), m.pvclockVsKvmClockNs(), m.driftNsPerSec(), m.captureVsGuestClockNs(),
+                m.predictedCaptureVsGuestClockNs(), m.stopLatencyNs(), m.resumeLatencyNs(), m.realtimeSlewNs(), m.laterJumpsNs(),
+                m.predictedLaterJumpsNs(), m.tscStepCycles(), m.tscStepNs(), m.guestStopped(), true, true, m.samplesBefore(),
+                m.samplesAfter(), m.steps(), m.diagnostics(), m.masterClock(), m.crossVcpu());
+        RestoreVerdict v = RestoreJudge.judge(FROZEN, unpredicted);
+        assertThat(v.status()).isEqualTo(Status.ERROR);
+        assertThat(v.reason()).contains("cannot be predicted");
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 
 import kvmclockprobe.bindings.libc_h;
 import kvmclockprobe.bindings.pvclock_vcpu_time_info;
+import kvmclockprobe.clock.PvclockParams;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.restore.Intent;
 import kvmclockprobe.restore.RecipeUnsupported;
@@ -19,7 +20,9 @@ import kvmclockprobe.sys.SyscallException;
  * migration"): save the guest's own pvclock parameters with {@code KVM_GET_CLOCK_GUEST} on a
  * vCPU, restore the TSC, and make KVM reproduce those parameters with
  * {@code KVM_SET_CLOCK_GUEST}, so that the guest clock is the same function of its TSC as before.
- * No capability announces it; the series documents falling back to {@code KVM_SET_CLOCK} on
+ * The prediction is the saved parameters' line at the guest TSC of the resume, as the series
+ * defines the restored clock, never the resuming VM's own {@code KVM_GET_CLOCK} (that would
+ * predict the clock from itself). No capability announces it; the series documents falling back to {@code KVM_SET_CLOCK} on
  * EINVAL (no master clock). This recipe skips, naming what is missing, on a kernel without it:
  * every released kernel so far.
  */
@@ -48,6 +51,7 @@ public final class ExactClockGuest extends BaseRecipe {
                 }
                 throw e;
             }
+            ctx.savedGuestClock(PvclockParams.decode(pvti));     // what KVM_SET_CLOCK_GUEST will reproduce: the prediction
             Snapshot.GuestState state = ctx.saveGuest(source);
             ctx.discard(source);
             ctx.downtime();

@@ -14,8 +14,10 @@ import kvmclockprobe.snapshot.Snapshot;
  * {@code vm/kvm/src/lib.rs} {@code set_clock_ns}. {@code vmm_core/src/partition_unit.rs}
  * {@code PartitionUnitRunner::restore} restores the partition state first and the VPs after, so
  * the VPs' TSC ({@code vp_state.rs} {@code set_tsc}, {@code MSR_IA32_TSC}) is written after the
- * clock. No {@code KVM_KVMCLOCK_CTRL}. Read at HEAD 1488a37b (August 2026). The guest clock is
- * frozen, to the reference counter's 100 ns.
+ * clock, each VP's own value (all VPs exist from the partition's creation). No
+ * {@code KVM_KVMCLOCK_CTRL}. Read at HEAD 1488a37b (August 2026). The guest clock is frozen, to
+ * the reference counter's 100 ns. PR #4290 ("Align the guest TSC with the partition reference
+ * clock on KVM", opened 2026-08-20) is not merged, so this recipe does not include it.
  */
 public final class OpenvmmRestore extends BaseRecipe {
     public OpenvmmRestore() {
