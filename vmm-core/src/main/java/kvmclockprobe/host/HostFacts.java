@@ -3,6 +3,8 @@ package kvmclockprobe.host;
 import java.util.List;
 import java.util.Map;
 
+import kvmclockprobe.kvm.Capability;
+
 /**
  * What a kernel developer needs to know about a host before trusting any clock result,
  * measured on this run.

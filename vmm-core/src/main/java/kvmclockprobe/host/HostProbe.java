@@ -12,6 +12,7 @@ import java.util.Map;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.RunWatchdog;
@@ -62,7 +63,7 @@ public final class HostProbe {
 
     public static HostFacts collect(Kvm kvm) {
         Map<String, Integer> caps = new LinkedHashMap<>();
-        for (Capability c : Capability.values()) caps.put(c.key(), kvm.checkExtension(c.number()));
+        for (Capability c : Capability.values()) caps.put(c.key(), kvm.checkExtension(c));
         MasterClockProbe mc = probeMasterClock(kvm);
         HostClock clock = HostClock.read();
         return new HostFacts(

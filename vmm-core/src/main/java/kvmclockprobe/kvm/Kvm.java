@@ -79,8 +79,8 @@ public final class Kvm implements AutoCloseable {
     }
 
     /** {@code KVM_CHECK_EXTENSION} on the system descriptor: 0 when unsupported, else a cap-specific value. */
-    public int checkExtension(int capability) {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION");
+    public int checkExtension(Capability capability) {
+        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability.number(), "KVM_CHECK_EXTENSION");
     }
 
     /** {@code KVM_GET_VCPU_MMAP_SIZE}: bytes to map of each vCPU's {@code kvm_run}. */

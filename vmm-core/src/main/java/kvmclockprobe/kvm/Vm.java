@@ -28,11 +28,6 @@ public final class Vm implements AutoCloseable {
         this.vcpuMmapSize = vcpuMmapSize;
     }
 
-    /** {@code KVM_CHECK_EXTENSION} on the VM descriptor (what this VM supports). */
-    public int checkExtension(int capability) {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION");
-    }
-
     /**
      * Maps {@code size} bytes of fresh guest RAM at {@code gpa} and registers them with
      * {@code KVM_SET_USER_MEMORY_REGION} in the next free slot.

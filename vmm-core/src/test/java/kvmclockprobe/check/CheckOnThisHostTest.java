@@ -11,9 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.host.HostProbe;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.clock.DriftEstimate;
 import kvmclockprobe.measurement.Measurement;

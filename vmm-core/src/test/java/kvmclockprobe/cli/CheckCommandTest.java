@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.Triggers;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.report.TapParser;
 import kvmclockprobe.testing.RequiresKvm;
@@ -61,8 +61,8 @@ class CheckCommandTest {
     @RequiresKvm
     @Test
     void onlySkippedTriggersExitFourWithTapSkips(Kvm kvm) throws Exception {
-        int tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL);
-        int hypervTime = kvm.checkExtension(kvm_h.KVM_CAP_HYPERV_TIME);
+        int tscControl = kvm.checkExtension(Capability.TSC_CONTROL);
+        int hypervTime = kvm.checkExtension(Capability.HYPERV_TIME);
         org.junit.jupiter.api.Assumptions.assumeTrue(tscControl == 0 && hypervTime == 0,
                 "this host has TSC scaling or Hyper-V time, so those triggers would run");
         CliRun run = CliRun.of("check", "--tap", "--trigger", "tsc-khz", "--trigger", "hyperv-ref-tsc");

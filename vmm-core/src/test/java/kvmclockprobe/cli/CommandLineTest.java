@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.guest.GuestImage;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.testing.RealKvm;
@@ -74,8 +74,8 @@ class CommandLineTest {
         int adjustClock;
         boolean masterClock;
         try (Machine m = Machine.boot(kvm, GuestImage.HELLO, 1)) {
-            xenHvm = kvm.checkExtension(kvm_h.KVM_CAP_XEN_HVM);
-            adjustClock = kvm.checkExtension(kvm_h.KVM_CAP_ADJUST_CLOCK);
+            xenHvm = kvm.checkExtension(Capability.XEN_HVM);
+            adjustClock = kvm.checkExtension(Capability.ADJUST_CLOCK);
             tscKhz = m.vcpus().getFirst().getTscKhz();
             kvmclockprobe.host.HostProbe.runHelloToHlt(m.vcpus().getFirst());
             masterClock = m.vm().getClock().tscStable();

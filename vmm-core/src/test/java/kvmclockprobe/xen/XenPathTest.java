@@ -20,6 +20,7 @@ import kvmclockprobe.check.triggers.XenSharedInfo;
 import kvmclockprobe.check.triggers.XenVcpuInfo;
 import kvmclockprobe.clock.PvclockParams;
 import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vm;
 import kvmclockprobe.sys.SyscallException;
@@ -91,7 +92,7 @@ class XenPathTest {
     @RequiresKvm
     @Test
     void withoutXenEmulationTheConfigIoctlFailsNamingItself(Kvm kvm) {
-        assumeTrue(kvm.checkExtension(kvm_h.KVM_CAP_XEN_HVM) == 0, "this host has Xen emulation; the lab covers the real path");
+        assumeTrue(kvm.checkExtension(Capability.XEN_HVM) == 0, "this host has Xen emulation; the lab covers the real path");
         try (Vm vm = kvm.createVm()) {
             assertThatThrownBy(() -> vm.xenHvmConfig(kvm_h.KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL, 0x40000000))
                     .isInstanceOfSatisfying(SyscallException.class, e -> {

@@ -7,8 +7,8 @@ import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.sys.Libc;
 
 /** The host enables the Hyper-V reference TSC page ({@code HV_X64_MSR_REFERENCE_TSC}) on vCPU 0: a re-snapshot. */

@@ -5,8 +5,8 @@ import java.util.Optional;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.measurement.TriggerEffect;
-import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Capability;
 import kvmclockprobe.sys.Libc;
 
 /** {@code KVM_SET_TSC_KHZ} to each vCPU's current frequency: a clock update, not a re-snapshot. */

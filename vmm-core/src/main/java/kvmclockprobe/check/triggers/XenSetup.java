@@ -5,8 +5,8 @@ import java.util.Optional;
 import kvmclockprobe.bindings.kvm_h;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.host.Capability;
 import kvmclockprobe.host.HostFacts;
+import kvmclockprobe.kvm.Capability;
 
 /** The Xen HVM configuration both Xen triggers build on, and what the host must support for it. */
 final class XenSetup {

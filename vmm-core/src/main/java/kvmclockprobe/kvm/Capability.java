@@ -1,4 +1,4 @@
-package kvmclockprobe.host;
+package kvmclockprobe.kvm;
 
 import java.util.Locale;
 
@@ -25,7 +25,7 @@ public enum Capability {
     }
 
     /** The {@code KVM_CHECK_EXTENSION} argument. */
-    public int number() {
+    int number() {
         return number;
     }
 
