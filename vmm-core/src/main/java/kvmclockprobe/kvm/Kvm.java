@@ -1,5 +1,11 @@
 package kvmclockprobe.kvm;
 
+import static kvmclockprobe.kvm.KvmIoctl.KVM_CHECK_EXTENSION;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_CREATE_VM;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_API_VERSION;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_SUPPORTED_CPUID;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_VCPU_MMAP_SIZE;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -75,17 +81,17 @@ public final class Kvm implements AutoCloseable {
 
     /** {@code KVM_GET_API_VERSION}. */
     public int apiVersion() {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_API_VERSION, 0L, "KVM_GET_API_VERSION");
+        return Libc.ioctl(fd.get(), KVM_GET_API_VERSION, 0L);
     }
 
     /** {@code KVM_CHECK_EXTENSION} on the system descriptor: 0 when unsupported, else a cap-specific value. */
     public int checkExtension(Capability capability) {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_CHECK_EXTENSION, capability.number(), "KVM_CHECK_EXTENSION");
+        return Libc.ioctl(fd.get(), KVM_CHECK_EXTENSION, capability.number());
     }
 
     /** {@code KVM_GET_VCPU_MMAP_SIZE}: bytes to map of each vCPU's {@code kvm_run}. */
     public int vcpuMmapSize() {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_VCPU_MMAP_SIZE, 0L, "KVM_GET_VCPU_MMAP_SIZE");
+        return Libc.ioctl(fd.get(), KVM_GET_VCPU_MMAP_SIZE, 0L);
     }
 
     /**
@@ -95,10 +101,10 @@ public final class Kvm implements AutoCloseable {
         for (int capacity = 64; ; capacity *= 2) {
             MemorySegment cpuid = arena.allocate(kvm_cpuid2.sizeof() + capacity * kvm_cpuid_entry2.sizeof(), 8);
             kvm_cpuid2.nent(cpuid, capacity);
-            int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_GET_SUPPORTED_CPUID, cpuid);
+            int rc = Libc.ioctlRaw(fd.get(), KVM_GET_SUPPORTED_CPUID, cpuid);
             if (rc >= 0) return cpuid;
             if (-rc != libc_h.E2BIG || capacity >= 4096) {
-                throw new SyscallException("KVM_GET_SUPPORTED_CPUID", -rc);
+                throw new SyscallException(KVM_GET_SUPPORTED_CPUID.name(), -rc);
             }
         }
     }
@@ -107,7 +113,7 @@ public final class Kvm implements AutoCloseable {
     public Vm createVm() {
         // Asked first: once KVM_CREATE_VM has given a descriptor, nothing may fail before a Vm owns it.
         int mmapSize = vcpuMmapSize();
-        int vmFd = Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_VM, 0L, "KVM_CREATE_VM");
+        int vmFd = Libc.ioctl(fd.get(), KVM_CREATE_VM, 0L);
         return new Vm(vmFd, mmapSize);
     }
 

@@ -5,13 +5,30 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_CLOCK_GUEST;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_DEVICE_ATTR;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_MSRS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_REGS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_SREGS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_TSC_KHZ;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_HAS_DEVICE_ATTR;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_KVMCLOCK_CTRL;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_RUN;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_CLOCK_GUEST;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_CPUID2;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_DEVICE_ATTR;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_MSRS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_REGS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_SIGNAL_MASK;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_SREGS;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_TSC_KHZ;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_XEN_VCPU_SET_ATTR;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import kvmclockprobe.bindings.kvm_device_attr;
 import kvmclockprobe.bindings.kvm_h;
-import kvmclockprobe.bindings.pvclock_vcpu_time_info;
 import kvmclockprobe.bindings.kvm_msr_entry;
 import kvmclockprobe.bindings.kvm_msrs;
 import kvmclockprobe.bindings.kvm_regs;
@@ -74,7 +91,7 @@ public final class Vcpu implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(kvm_signal_mask.sizeof() + 8, 8);
             kvm_signal_mask.len(mask, 8);
-            Libc.ioctl(fd.get(), kvm_h.KVM_SET_SIGNAL_MASK, mask, "KVM_SET_SIGNAL_MASK");
+            Libc.ioctl(fd.get(), KVM_SET_SIGNAL_MASK, mask);
         }
     }
 
@@ -85,14 +102,14 @@ public final class Vcpu implements AutoCloseable {
     public VcpuExit run() {
         if (runner != Thread.currentThread()) adoptCallingThread();
         MemorySegment r = kvmRun();
-        int rc = Libc.ioctlRaw(fd.get(), kvm_h.KVM_RUN, 0L, runErrno);
+        int rc = Libc.ioctlRaw(fd.get(), KVM_RUN, 0L, runErrno);
         if (rc < 0) {
             if (-rc == libc_h.EINTR || -rc == libc_h.EAGAIN) {
                 Libc.consumePendingSignal(KICK_SIGNAL);
                 kvm_run.immediate_exit(r, (byte) 0);
                 return new VcpuExit.Interrupted();
             }
-            throw new SyscallException("KVM_RUN", -rc, "vCPU " + id);
+            throw new SyscallException(KVM_RUN.name(), -rc, "vCPU " + id);
         }
         return decodeExit(r);
     }
@@ -171,37 +188,37 @@ public final class Vcpu implements AutoCloseable {
     /** {@code KVM_GET_REGS} into a fresh {@code kvm_regs}. */
     public MemorySegment getRegs() {
         MemorySegment regs = kvm_regs.allocate(Arena.ofAuto());
-        Libc.ioctl(fd.get(), kvm_h.KVM_GET_REGS, regs, "KVM_GET_REGS");
+        Libc.ioctl(fd.get(), KVM_GET_REGS, regs);
         return regs;
     }
 
     /** {@code KVM_SET_REGS}. */
     public void setRegs(MemorySegment regs) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_REGS, regs, "KVM_SET_REGS");
+        Libc.ioctl(fd.get(), KVM_SET_REGS, regs);
     }
 
     /** {@code KVM_GET_SREGS} into a fresh {@code kvm_sregs}. */
     public MemorySegment getSregs() {
         MemorySegment sregs = kvm_sregs.allocate(Arena.ofAuto());
-        Libc.ioctl(fd.get(), kvm_h.KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
+        Libc.ioctl(fd.get(), KVM_GET_SREGS, sregs);
         return sregs;
     }
 
     /** {@code KVM_SET_SREGS}. */
     public void setSregs(MemorySegment sregs) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_SREGS, sregs, "KVM_SET_SREGS");
+        Libc.ioctl(fd.get(), KVM_SET_SREGS, sregs);
     }
 
     /** {@code KVM_SET_CPUID2} with a {@code kvm_cpuid2} and its entries. */
     public void setCpuid2(MemorySegment cpuid2) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_CPUID2, cpuid2, "KVM_SET_CPUID2");
+        Libc.ioctl(fd.get(), KVM_SET_CPUID2, cpuid2);
     }
 
     /** {@code KVM_GET_MSRS}: the values of {@code indices}, in order. */
     public long[] getMsrs(int... indices) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment msrs = msrsFor(arena, indices, null);
-            int n = Libc.ioctl(fd.get(), kvm_h.KVM_GET_MSRS, msrs, "KVM_GET_MSRS");
+            int n = Libc.ioctl(fd.get(), KVM_GET_MSRS, msrs);
             if (n < indices.length) {
                 throw new IllegalStateException(String.format("KVM_GET_MSRS failed at MSR 0x%x (vCPU %d)", indices[n], id));
             }
@@ -219,7 +236,7 @@ public final class Vcpu implements AutoCloseable {
     public void setMsrs(int[] indices, long[] values) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment msrs = msrsFor(arena, indices, values);
-            int n = Libc.ioctl(fd.get(), kvm_h.KVM_SET_MSRS, msrs, "KVM_SET_MSRS");
+            int n = Libc.ioctl(fd.get(), KVM_SET_MSRS, msrs);
             if (n < indices.length) {
                 throw new IllegalStateException(String.format("KVM_SET_MSRS refused MSR 0x%x (vCPU %d)", indices[n], id));
             }
@@ -243,49 +260,37 @@ public final class Vcpu implements AutoCloseable {
 
     /** {@code KVM_GET_TSC_KHZ}: this vCPU's guest TSC frequency. */
     public long getTscKhz() {
-        return Libc.ioctl(fd.get(), kvm_h.KVM_GET_TSC_KHZ, 0L, "KVM_GET_TSC_KHZ");
+        return Libc.ioctl(fd.get(), KVM_GET_TSC_KHZ, 0L);
     }
 
     /** {@code KVM_SET_TSC_KHZ} on this vCPU. */
     public void setTscKhz(long khz) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ");
+        Libc.ioctl(fd.get(), KVM_SET_TSC_KHZ, khz);
     }
 
     /** {@code KVM_KVMCLOCK_CTRL}: tells the guest (via {@code PVCLOCK_GUEST_STOPPED}) it was paused. */
     public void kvmclockCtrl() {
-        Libc.ioctl(fd.get(), kvm_h.KVM_KVMCLOCK_CTRL, 0L, "KVM_KVMCLOCK_CTRL");
+        Libc.ioctl(fd.get(), KVM_KVMCLOCK_CTRL, 0L);
     }
 
     /**
-     * {@code KVM_GET_CLOCK_GUEST}, {@code _IOR(KVMIO, 0xd7, struct pvclock_vcpu_time_info)}: proposed
-     * by the unmerged "Cleaning up the KVM clock mess" series (v6, July 2026), in no released
-     * kernel or header, so its number is computed here from the series' definition. No capability
-     * announces it: a kernel without it answers ENOTTY.
+     * {@code KVM_GET_CLOCK_GUEST} into {@code pvti} (a {@code pvclock_vcpu_time_info}). Proposed, in
+     * no released kernel: one without it answers ENOTTY.
      */
-    public static final long KVM_GET_CLOCK_GUEST = ioctlNumber(2, 0xd7, pvclock_vcpu_time_info.sizeof());
-    /** {@code KVM_SET_CLOCK_GUEST}, {@code _IOW(KVMIO, 0xd6, struct pvclock_vcpu_time_info)}; see {@link #KVM_GET_CLOCK_GUEST}. */
-    public static final long KVM_SET_CLOCK_GUEST = ioctlNumber(1, 0xd6, pvclock_vcpu_time_info.sizeof());
-
-    /** The kernel's {@code _IOC(dir, KVMIO, nr, size)} for x86: dir 1 = write, 2 = read. */
-    static long ioctlNumber(int dir, int nr, long size) {
-        return ((long) dir << 30) | (size << 16) | (0xAEL << 8) | nr;
-    }
-
-    /** {@code KVM_GET_CLOCK_GUEST} into {@code pvti} (a {@code pvclock_vcpu_time_info}). */
     public void getClockGuest(MemorySegment pvti) {
-        Libc.ioctl(fd.get(), KVM_GET_CLOCK_GUEST, pvti, "KVM_GET_CLOCK_GUEST");
+        Libc.ioctl(fd.get(), KVM_GET_CLOCK_GUEST, pvti);
     }
 
     /** {@code KVM_SET_CLOCK_GUEST} from {@code pvti}. */
     public void setClockGuest(MemorySegment pvti) {
-        Libc.ioctl(fd.get(), KVM_SET_CLOCK_GUEST, pvti, "KVM_SET_CLOCK_GUEST");
+        Libc.ioctl(fd.get(), KVM_SET_CLOCK_GUEST, pvti);
     }
 
     /** {@code KVM_HAS_DEVICE_ATTR} on this vCPU. */
     public boolean hasDeviceAttr(int group, long attribute) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = deviceAttr(arena, group, attribute, MemorySegment.NULL);
-            return Libc.ioctlRaw(fd.get(), kvm_h.KVM_HAS_DEVICE_ATTR, attr) == 0;
+            return Libc.ioctlRaw(fd.get(), KVM_HAS_DEVICE_ATTR, attr) == 0;
         }
     }
 
@@ -294,7 +299,7 @@ public final class Vcpu implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_LONG);
             MemorySegment attr = deviceAttr(arena, group, attribute, value);
-            Libc.ioctl(fd.get(), kvm_h.KVM_GET_DEVICE_ATTR, attr, "KVM_GET_DEVICE_ATTR(" + name + ")");
+            Libc.ioctl(fd.get(), KVM_GET_DEVICE_ATTR, name, attr);
             return value.get(JAVA_LONG, 0);
         }
     }
@@ -305,7 +310,7 @@ public final class Vcpu implements AutoCloseable {
             MemorySegment value = arena.allocate(JAVA_LONG);
             value.set(JAVA_LONG, 0, newValue);
             MemorySegment attr = deviceAttr(arena, group, attribute, value);
-            Libc.ioctl(fd.get(), kvm_h.KVM_SET_DEVICE_ATTR, attr, "KVM_SET_DEVICE_ATTR(" + name + ")");
+            Libc.ioctl(fd.get(), KVM_SET_DEVICE_ATTR, name, attr);
         }
     }
 
@@ -323,7 +328,7 @@ public final class Vcpu implements AutoCloseable {
             MemorySegment attr = kvm_xen_vcpu_attr.allocate(arena);
             kvm_xen_vcpu_attr.type(attr, (short) kvm_h.KVM_XEN_VCPU_ATTR_TYPE_VCPU_INFO);
             kvm_xen_vcpu_attr.u_gpa(attr, gpa);
-            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_VCPU_SET_ATTR, attr, "KVM_XEN_VCPU_SET_ATTR(VCPU_INFO)");
+            Libc.ioctl(fd.get(), KVM_XEN_VCPU_SET_ATTR, "VCPU_INFO", attr);
         }
     }
 

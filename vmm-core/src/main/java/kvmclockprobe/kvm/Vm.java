@@ -1,5 +1,14 @@
 package kvmclockprobe.kvm;
 
+import static kvmclockprobe.kvm.KvmIoctl.KVM_CREATE_VCPU;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_ENABLE_CAP;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_GET_CLOCK;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_CLOCK;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_TSS_ADDR;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_USER_MEMORY_REGION;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_XEN_HVM_CONFIG;
+import static kvmclockprobe.kvm.KvmIoctl.KVM_XEN_HVM_SET_ATTR;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -41,7 +50,7 @@ public final class Vm implements AutoCloseable {
             kvm_userspace_memory_region.guest_phys_addr(r, gpa);
             kvm_userspace_memory_region.memory_size(r, size);
             kvm_userspace_memory_region.userspace_addr(r, region.hostAddress());
-            Libc.ioctl(fd.get(), kvm_h.KVM_SET_USER_MEMORY_REGION, r, "KVM_SET_USER_MEMORY_REGION");
+            Libc.ioctl(fd.get(), KVM_SET_USER_MEMORY_REGION, r);
         } catch (RuntimeException e) {
             region.close();
             throw e;
@@ -52,14 +61,14 @@ public final class Vm implements AutoCloseable {
 
     /** {@code KVM_SET_TSS_ADDR}: three pages KVM needs on Intel for real-mode emulation. */
     public void setTssAddr(long gpa) {
-        Libc.ioctl(fd.get(), kvm_h.KVM_SET_TSS_ADDR, gpa, "KVM_SET_TSS_ADDR");
+        Libc.ioctl(fd.get(), KVM_SET_TSS_ADDR, gpa);
     }
 
     /** {@code KVM_GET_CLOCK}. */
     public ClockData getClock() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = kvm_clock_data.allocate(arena);
-            Libc.ioctl(fd.get(), kvm_h.KVM_GET_CLOCK, data, "KVM_GET_CLOCK");
+            Libc.ioctl(fd.get(), KVM_GET_CLOCK, data);
             return new ClockData(kvm_clock_data.clock(data), kvm_clock_data.flags(data),
                     kvm_clock_data.realtime(data), kvm_clock_data.host_tsc(data));
         }
@@ -72,7 +81,7 @@ public final class Vm implements AutoCloseable {
             kvm_clock_data.clock(data, clockNs);
             kvm_clock_data.flags(data, flags);
             kvm_clock_data.realtime(data, realtimeNs);
-            Libc.ioctl(fd.get(), kvm_h.KVM_SET_CLOCK, data, "KVM_SET_CLOCK");
+            Libc.ioctl(fd.get(), KVM_SET_CLOCK, data);
         }
     }
 
@@ -83,7 +92,7 @@ public final class Vm implements AutoCloseable {
             kvm_enable_cap.cap(cap, capability);
             kvm_enable_cap.flags(cap, flags);
             for (int i = 0; i < args.length; i++) kvm_enable_cap.args(cap, i, args[i]);
-            Libc.ioctl(fd.get(), kvm_h.KVM_ENABLE_CAP, cap, "KVM_ENABLE_CAP");
+            Libc.ioctl(fd.get(), KVM_ENABLE_CAP, cap);
         }
     }
 
@@ -93,7 +102,7 @@ public final class Vm implements AutoCloseable {
             MemorySegment config = kvm_xen_hvm_config.allocate(arena);
             kvm_xen_hvm_config.flags(config, flags);
             kvm_xen_hvm_config.msr(config, msr);
-            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_CONFIG, config, "KVM_XEN_HVM_CONFIG");
+            Libc.ioctl(fd.get(), KVM_XEN_HVM_CONFIG, config);
         }
     }
 
@@ -103,7 +112,7 @@ public final class Vm implements AutoCloseable {
             MemorySegment attr = kvm_xen_hvm_attr.allocate(arena);
             kvm_xen_hvm_attr.type(attr, (short) kvm_h.KVM_XEN_ATTR_TYPE_LONG_MODE);
             kvm_xen_hvm_attr.u_long_mode(attr, (byte) (longMode ? 1 : 0));
-            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_SET_ATTR, attr, "KVM_XEN_HVM_SET_ATTR(LONG_MODE)");
+            Libc.ioctl(fd.get(), KVM_XEN_HVM_SET_ATTR, "LONG_MODE", attr);
         }
     }
 
@@ -113,13 +122,13 @@ public final class Vm implements AutoCloseable {
             MemorySegment attr = kvm_xen_hvm_attr.allocate(arena);
             kvm_xen_hvm_attr.type(attr, (short) kvm_h.KVM_XEN_ATTR_TYPE_SHARED_INFO);
             kvm_xen_hvm_attr.u_shared_info_gfn(attr, gfn);
-            Libc.ioctl(fd.get(), kvm_h.KVM_XEN_HVM_SET_ATTR, attr, "KVM_XEN_HVM_SET_ATTR(SHARED_INFO)");
+            Libc.ioctl(fd.get(), KVM_XEN_HVM_SET_ATTR, "SHARED_INFO", attr);
         }
     }
 
     /** {@code KVM_CREATE_VCPU} and the mapping of its {@code kvm_run}. */
     public synchronized Vcpu createVcpu(int id) {
-        int vcpuFd = Libc.ioctl(fd.get(), kvm_h.KVM_CREATE_VCPU, id, "KVM_CREATE_VCPU");
+        int vcpuFd = Libc.ioctl(fd.get(), KVM_CREATE_VCPU, id);
         Vcpu vcpu;
         try {
             vcpu = new Vcpu(id, vcpuFd, vcpuMmapSize);

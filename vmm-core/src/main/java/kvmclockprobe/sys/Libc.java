@@ -104,21 +104,29 @@ public final class Libc {
         }
     }
 
-    /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code name}. */
-    public static int ioctl(int fd, long request, MemorySegment arg, String name) {
+    /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code request}. */
+    public static int ioctl(int fd, Ioctl request, MemorySegment arg) {
+        return ioctl(fd, request, null, arg);
+    }
+
+    /**
+     * ioctl with a pointer argument; returns the non-negative result or throws naming
+     * {@code request} and what it was about, as in {@code KVM_SET_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET)}.
+     */
+    public static int ioctl(int fd, Ioctl request, String detail, MemorySegment arg) {
         int rc = ioctlRaw(fd, request, arg);
-        if (rc < 0) throw new SyscallException(name, -rc);
+        if (rc < 0) throw new SyscallException(detail == null ? request.name() : request.name() + "(" + detail + ")", -rc);
         return rc;
     }
 
-    /** ioctl with an integer argument; returns the non-negative result or throws naming {@code name}. */
-    public static int ioctl(int fd, long request, long arg, String name) {
-        int rc = ioctlRaw(fd, request, arg);
-        if (rc < 0) throw new SyscallException(name, -rc);
+    /** ioctl with an integer argument; returns the non-negative result or throws naming {@code request}. */
+    public static int ioctl(int fd, Ioctl request, long arg) {
+        int rc = ioctlRaw(fd, request, arg, ERRNO_STATE.get());
+        if (rc < 0) throw new SyscallException(request.name(), -rc);
         return rc;
     }
 
-    /** A buffer for {@link #ioctlRaw(int, long, long, MemorySegment)}'s errno, for callers on a hot path. */
+    /** A buffer for {@link #ioctlRaw(int, Ioctl, long, MemorySegment)}'s errno, for callers on a hot path. */
     public static MemorySegment newErrnoState(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }
@@ -127,9 +135,9 @@ public final class Libc {
      * ioctl with an integer argument and a caller-owned errno buffer (from {@link #newErrnoState}):
      * the result, or {@code -errno}. The hot path of {@code KVM_RUN}: no lookups, no allocation.
      */
-    public static int ioctlRaw(int fd, long request, long arg, MemorySegment errnoState) {
+    public static int ioctlRaw(int fd, Ioctl request, long arg, MemorySegment errnoState) {
         try {
-            int rc = (int) IOCTL_LONG.invokeExact(errnoState, fd, request, arg);
+            int rc = (int) IOCTL_LONG.invokeExact(errnoState, fd, request.number(), arg);
             return rc < 0 ? -errnoState.get(JAVA_INT, ERRNO_OFFSET) : rc;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -137,19 +145,9 @@ public final class Libc {
     }
 
     /** ioctl with a pointer argument: the result, or {@code -errno} on failure (nothing thrown). */
-    public static int ioctlRaw(int fd, long request, MemorySegment arg) {
+    public static int ioctlRaw(int fd, Ioctl request, MemorySegment arg) {
         try {
-            int rc = (int) IOCTL_PTR.invokeExact(ERRNO_STATE.get(), fd, request, arg);
-            return rc < 0 ? -errno() : rc;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** ioctl with an integer argument: the result, or {@code -errno} on failure (nothing thrown). */
-    public static int ioctlRaw(int fd, long request, long arg) {
-        try {
-            int rc = (int) IOCTL_LONG.invokeExact(ERRNO_STATE.get(), fd, request, arg);
+            int rc = (int) IOCTL_PTR.invokeExact(ERRNO_STATE.get(), fd, request.number(), arg);
             return rc < 0 ? -errno() : rc;
         } catch (Throwable t) {
             throw rethrow(t);
