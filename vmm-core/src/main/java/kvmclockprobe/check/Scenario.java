@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -13,7 +14,9 @@ import kvmclockprobe.check.triggers.KvmclockRate;
 import kvmclockprobe.host.HostFacts;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.measurement.ClockProbe;
+import kvmclockprobe.measurement.Derivation;
 import kvmclockprobe.measurement.Measurement;
+import kvmclockprobe.measurement.Trace;
 import kvmclockprobe.measurement.SettlePolicy;
 
 /**
@@ -30,8 +33,12 @@ public final class Scenario {
      * @param after  how long to keep sampling after it
      * @param vcpus  sampling vCPUs
      * @param strict fail every observed jump, whatever the trigger
+     * @param traces   given each trigger's name and raw trace as it is recorded ({@code check --trace}), or null
      */
-    public record Settings(SettlePolicy settle, Duration after, int vcpus, boolean strict) {
+    public record Settings(SettlePolicy settle, Duration after, int vcpus, boolean strict, BiConsumer<String, Trace> traces) {
+        public Settings(SettlePolicy settle, Duration after, int vcpus, boolean strict) {
+            this(settle, after, vcpus, strict, null);
+        }
     }
 
     private Scenario() {}
@@ -85,7 +92,9 @@ public final class Scenario {
         Trigger control = KvmclockRate.control(host);
         ClockProbe.Plan plan = new ClockProbe.Plan(trigger.expectation() == Expectation.RESNAPSHOT, rate ? RATE_SETTLE : Duration.ZERO,
                 settings.settle(), settings.after(), () -> trigger.apply(ctx), rate ? null : () -> control.apply(ctx));
-        Measurement m = probe.measure(plan, progress);
+        Trace trace = probe.record(plan, progress);
+        if (settings.traces() != null) settings.traces().accept(trigger.name(), trace);
+        Measurement m = Derivation.measurement(trace);
         Verdict v = rate ? RateJudge.judge(m, host.clock()) : Judge.judge(trigger.expectation(), trigger.reference(), settings.strict(), m);
         return new TriggerResult.Measured(trigger.name(), trigger.expectation(), m, v);
     }

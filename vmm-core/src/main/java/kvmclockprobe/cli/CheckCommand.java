@@ -31,6 +31,7 @@ import kvmclockprobe.report.CheckJunit;
 import kvmclockprobe.report.CheckPlot;
 import kvmclockprobe.report.CheckTable;
 import kvmclockprobe.report.CheckTap;
+import kvmclockprobe.report.TraceJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,6 +84,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.svg", description = "Also plot guest clock minus host raw time around each trigger (SVG).")
     Path plot;
 
+    @Option(names = "--trace", paramLabel = "DIR", hidden = true,
+            description = "Also write each trigger's raw trace (what was recorded before any derivation) to DIR/NAME.trace.json.")
+    Path traceDir;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE: a testcase per trigger (failure, error, skipped).")
     Path junit;
 
@@ -117,7 +122,22 @@ final class CheckCommand implements Callable<Integer> {
         OutputFile.requireWritable(spec, "--json", json);
         OutputFile.requireWritable(spec, "--plot", plot);
         OutputFile.requireWritable(spec, "--junit", junit);
-        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpuCount, strict);
+        if (traceDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(traceDir);
+            } catch (java.io.IOException e) {
+                throw new ParameterException(spec.commandLine(), "--trace " + traceDir + ": cannot create the directory (" + e + ")");
+            }
+            if (!java.nio.file.Files.isWritable(traceDir)) throw new ParameterException(spec.commandLine(), "--trace " + traceDir + ": not writable");
+        }
+        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpuCount, strict,
+                traceDir == null ? null : (name, trace) -> {
+                    try {
+                        TraceJson.write(traceDir, name, trace);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("could not write the trace of " + name + " to " + traceDir, e);
+                    }
+                });
         // The JSON writer is made (and its classes loaded) in the background now, so that writing
         // the results is quick even when a signal asks for it (seconds saved in the lab's TCG).
         mapper = CompletableFuture.supplyAsync(() -> {

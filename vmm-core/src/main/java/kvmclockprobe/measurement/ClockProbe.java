@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import kvmclockprobe.clock.AnalyticDrift;
-import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.PvclockParams;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.host.HostClock;
@@ -169,39 +168,24 @@ public final class ClockProbe implements AutoCloseable {
     public record Plan(boolean sizeJump, Duration minSettle, SettlePolicy policy, Duration after, Supplier<TriggerEffect> action,
                        Supplier<TriggerEffect> control) {}
 
-    /** The host's view of every vCPU just before or after an action. */
-    private record Snapshot(long[] offsets, List<PvclockParams> pages, ClockReading reading, int events) {}
+    /** The host's view of every vCPU now, and how many guest events there were then. */
+    private record Snapshot(Trace.HostView view, int events) {}
 
     private Snapshot snapshot() {
         int vcpus = session.vcpuCount();
-        long[] offsets = new long[vcpus];
+        List<Long> offsets = new ArrayList<>();
         List<PvclockParams> pages = new ArrayList<>();
         for (int i = 0; i < vcpus; i++) {
             Long o = tscOffset(i);
-            offsets[i] = o == null ? 0 : o;
+            offsets.add(o == null ? 0 : o);
             pages.add(PvclockParams.readConsistent(session.machine().ram().slice(GuestAbi.pvclockGpa(i), GuestAbi.PVTI_SIZE), 10_000));
         }
-        return new Snapshot(offsets, pages, reader.read(), session.events().size());
+        ClockReading r = reader.read();
+        return new Snapshot(new Trace.HostView(offsets, pages, r.rawNs(), r.sinceSnapshotNs(), r.masterClock()), session.events().size());
     }
 
-    /** What one action did to every vCPU's pvclock, from the host snapshots around it and the guest's events in between. */
-    private record Across(Snapshot before, Snapshot after, TriggerWindow window, long sinceSnapshotNs, Long oldAtNewReferenceNs,
-                          TriggerEffect effect) {
-        long tscStep0() {
-            return after.offsets[0] - before.offsets[0];
-        }
-    }
-
-    private Across across(Snapshot before, TriggerEffect effect, Snapshot after) {
-        long[] steps = new long[before.offsets.length];
-        for (int i = 0; i < steps.length; i++) steps[i] = after.offsets[i] - before.offsets[i];
-        List<GuestEvent> events = session.events().subList(before.events, after.events);
-        TriggerWindow w = TriggerWindow.derive(events, steps, before.pages, after.pages);
-        GuestEvent first = w.firstChangeOnVcpu0();
-        long since = first != null ? first.oldParams().nsAt(first.tsc() - steps[0]) - first.oldParams().systemTimeNs()
-                : before.reading.sinceSnapshotNs() + (effect.rawAfterNs() - before.reading.rawNs());
-        Long oldAtNew = first == null ? null : first.oldParams().nsAt(first.newParams().tscTimestamp() - steps[0]);
-        return new Across(before, after, w, since, oldAtNew, effect);
+    private Trace.Window window(Snapshot before, TriggerEffect effect, Snapshot after) {
+        return new Trace.Window(before.view(), after.view(), session.events().subList(before.events(), after.events()), effect);
     }
 
     /** Samples for {@code duration}, each reading checked; true when some reading was out of master-clock mode. */
@@ -216,13 +200,19 @@ public final class ClockProbe implements AutoCloseable {
         return masterOff[0];
     }
 
-    /**
-     * Lets the guest run for the settle the plan asks, applies the action while it samples, keeps
-     * sampling for {@code plan.after()}, makes the control re-snapshot where the plan needs one,
-     * stops the guest and derives what each vCPU saw.
-     */
+    /** {@link #record} and {@link Derivation#measurement}. */
     public Measurement measure(Plan plan, Consumer<Double> progress) {
-        AnalyticDrift analytic = analytic(reader.read());
+        return Derivation.measurement(record(plan, progress));
+    }
+
+    /**
+     * Records (I/O only): lets the guest run for the settle the plan asks, applies the action
+     * while it samples, keeps sampling for {@code plan.after()}, makes the control re-snapshot
+     * where the plan needs one and stops the guest.
+     */
+    public Trace record(Plan plan, Consumer<Double> progress) {
+        ClockReading start = reader.read();
+        AnalyticDrift analytic = analytic(start);
         SettlePolicy.Choice settle = settle(plan, analytic);
         DriftMeter settleMeter = new DriftMeter();
         sample(settle.settle().compareTo(PRE_ROLL) < 0 ? PRE_ROLL : settle.settle(), settleMeter, progress);
@@ -231,23 +221,19 @@ public final class ClockProbe implements AutoCloseable {
         TriggerEffect effect = plan.action().get();
         DriftMeter afterMeter = new DriftMeter();
         boolean masterOff = sample(plan.after(), afterMeter, s -> { });
-        Across trigger = across(before, effect, snapshot());
+        Trace.Window action = window(before, effect, snapshot());
 
-        ControlResnapshot control = null;
+        Trace.Window control = null;
         boolean arithmetic = analytic != null && analytic.applies();
-        if (plan.control() != null && !arithmetic && (plan.sizeJump() || trigger.window().resnapshotSeen())) {
-            control = control(plan.control(), trigger, analytic);
+        if (plan.control() != null && !arithmetic && (plan.sizeJump() || Derivation.across(action).window().resnapshotSeen())) {
+            control = control(plan.control(), action);
         }
         List<VcpuStatus> statuses = session.stop(Duration.ofSeconds(10));
-        DriftEstimate drift = DriftEstimate.decide(analytic, analyticUnavailable(), control, fitOrNull(settleMeter));
-        boolean lost = trigger.window().stableLost() || masterOff;
-        List<String> diagnostics = diagnostics(drift, trigger, statuses, lost, trigger.after().reading().masterClock());
-        diagnostics.addFirst("settle " + settle.why());
-        return new Measurement(session.vcpuCount(), settle.settle().toMillis() / 1e3, settle.why(), drift, trigger.sinceSnapshotNs(),
-                trigger.window(), trigger.oldAtNewReferenceNs(), before.pages().getFirst().reference(),
-                trigger.after().pages().getFirst().reference(), before.reading().masterClock(), trigger.after().reading().masterClock(),
-                lost, tsc.offsetKnown() ? trigger.tscStep0() : null, effect, diagnostics,
-                plot(settleMeter.readings(), afterMeter.readings(), effect.rawBeforeNs()));
+        Trace.GuestCounters counters = new Trace.GuestCounters(statuses.stream().mapToLong(VcpuStatus::backwardSteps).sum(),
+                statuses.stream().mapToLong(VcpuStatus::crossVcpuViolations).sum(), statuses.stream().mapToLong(VcpuStatus::eventsLost).sum());
+        return new Trace(session.vcpuCount(), tsc.vcpuTscKhz(), tsc.offsetKnown(), hostClock.clocksource(), hostClock.vdsoRaw(),
+                hostClock.vdsoUnavailable(), start.params(), settle.settle().toMillis() / 1e3, settle.why(), action, control, masterOff,
+                counters, reader.method(), fitOrNull(settleMeter), plot(settleMeter.readings(), afterMeter.readings(), effect.rawBeforeNs()));
     }
 
     /** Readings taken before any action, for the plot's baseline, even when no settle is needed. */
@@ -271,62 +257,24 @@ public final class ClockProbe implements AutoCloseable {
     }
 
     /**
-     * The control re-snapshot after the trigger's window, once as much guest time has passed
-     * since the last snapshot as had at the trigger, so that the rate it gives scales to the
-     * trigger's jump with its rounding error unmagnified.
+     * The control re-snapshot after the action's window, once as much guest time has passed
+     * since the last snapshot as had at the action, so that the rate it gives scales to the
+     * action's jump with its rounding error unmagnified.
      */
-    private ControlResnapshot control(Supplier<TriggerEffect> apply, Across trigger, AnalyticDrift analytic) {
-        long sinceLast = trigger.window().resnapshotSeen()
-                ? trigger.after().reading().rawNs() - trigger.effect().rawAfterNs()
-                : trigger.sinceSnapshotNs() + (trigger.after().reading().rawNs() - trigger.effect().rawAfterNs());
-        long waitNs = Math.min(trigger.sinceSnapshotNs() - sinceLast, CONTROL_MAX_WAIT.toNanos());
+    private Trace.Window control(Supplier<TriggerEffect> apply, Trace.Window action) {
+        Derivation.Across a = Derivation.across(action);
+        long sinceAction = action.after().rawNs() - action.effect().rawAfterNs();
+        long sinceLast = a.window().resnapshotSeen() ? sinceAction : a.sinceSnapshotNs() + sinceAction;
+        long waitNs = Math.min(a.sinceSnapshotNs() - sinceLast, CONTROL_MAX_WAIT.toNanos());
         if (waitNs > 0) sample(Duration.ofNanos(waitNs), new DriftMeter(), s -> { });
         Snapshot before = snapshot();
         TriggerEffect effect = apply.get();
         session.sampleFor(CONTROL_WINDOW);
-        Across c = across(before, effect, snapshot());
-        Long predicted = analytic != null && analytic.tscClocksource() && analytic.vdsoRaw() != null
-                ? DriftEstimate.resnapshotJumpNs(analytic.bMinusANsPerSec(), c.sinceSnapshotNs()) : null;
-        return new ControlResnapshot(String.join("; ", effect.notes()), c.window().jumpsNs().getFirst(), c.sinceSnapshotNs(),
-                c.window().resnapshotSeen(), predicted);
+        return window(before, effect, snapshot());
     }
 
     /** The longest wait before a control re-snapshot. */
     static final Duration CONTROL_MAX_WAIT = Duration.ofSeconds(10);
-
-    private List<String> diagnostics(DriftEstimate drift, Across t, List<VcpuStatus> statuses, boolean lost, boolean masterAfter) {
-        List<String> d = new ArrayList<>();
-        d.add("drift: " + drift.source().label() + ": " + drift.why());
-        DriftResult fit = drift.fit();
-        if (fit != null) {
-            d.add(String.format(Locale.ROOT, "fit (a diagnostic): B-A %+.2f ± %.2f ns/s (block scatter; textbook ± %.2f) over %.1f s "
-                    + "(%d readings); C-B %+.2f ns/s", fit.bMinusANsPerSec(), fit.bMinusAErrNsPerSec(), fit.bMinusAStderrNsPerSec(),
-                    fit.durationS(), fit.readingsUsed(), fit.cMinusBNsPerSec()));
-        }
-        AnalyticDrift a = drift.analytic();
-        if (a != null && !a.kvmTimeScale().equals(a.pvclock())) {
-            d.add("the guest's pvclock mul/shift " + a.pvclock() + " differ from kvm_get_time_scale for " + a.tscKhz() + " kHz " + a.kvmTimeScale());
-        }
-        d.add(String.format(Locale.ROOT, "%.3f s of guest time since the last master-clock snapshot", t.sinceSnapshotNs() / 1e9));
-        d.add("reference point (vCPU 0): before " + t.before().pages().getFirst().reference() + "; after "
-                + t.after().pages().getFirst().reference());
-        d.addAll(t.window().resnapshotSeen() ? t.window().moves().stream().map(m -> "re-snapshot: " + m).toList()
-                : List.of("no re-snapshot: no vCPU's reference point moved"));
-        d.add("A/B samples: " + reader.method());
-        d.addAll(t.effect().notes());
-        if (tsc.offsetKnown()) d.add("guest TSC step at the trigger: " + t.tscStep0() + " cycles (KVM_VCPU_TSC_OFFSET before/after)");
-        else d.add("guest TSC step unknown: no KVM_VCPU_TSC_OFFSET (assumed 0)");
-        d.add("guest: " + t.window().changes() + " pvclock change(s) after the trigger, jumps per vCPU " + t.window().jumpsNs()
-                + ", PVCLOCK_GUEST_STOPPED seen per vCPU " + t.window().guestStoppedSeen()
-                + ", backward steps " + statuses.stream().mapToLong(VcpuStatus::backwardSteps).sum()
-                + ", cross-vCPU violations " + statuses.stream().mapToLong(VcpuStatus::crossVcpuViolations).sum()
-                + ", events lost " + statuses.stream().mapToLong(VcpuStatus::eventsLost).sum());
-        if (lost) {
-            d.add("the master clock went off after the trigger" + (t.window().stableLost() ? " (the guest's pvclock lost PVCLOCK_TSC_STABLE_BIT)" : "")
-                    + (masterAfter ? " and came back on" : " and was still off at the end"));
-        }
-        return d;
-    }
 
     static List<PlotPoint> plot(List<ClockReading> before, List<ClockReading> after, long triggerRawNs) {
         // Only readings narrow enough to fit: a wide bracket's midpoint is microseconds off.

@@ -1,0 +1,49 @@
+package kvmclockprobe.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import kvmclockprobe.measurement.Trace;
+
+/**
+ * A {@link Trace} as JSON ({@code check --trace DIR}: one file per trigger), and back: the
+ * records' components as they are, so that a trace recorded in the lab is derived and judged
+ * again by the tests with no KVM.
+ */
+public final class TraceJson {
+    private TraceJson() {}
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static String toJson(Trace t) throws IOException {
+        return MAPPER.writeValueAsString(t);
+    }
+
+    public static Trace fromJson(String json) throws IOException {
+        return MAPPER.readValue(json, Trace.class);
+    }
+
+    /** Writes {@code dir/NAME.trace.json}. */
+    public static Path write(Path dir, String name, Trace t) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name + ".trace.json");
+        Files.writeString(file, toJson(t) + "\n");
+        return file;
+    }
+
+    public static Trace read(Path file) throws IOException {
+        return fromJson(Files.readString(file));
+    }
+}
