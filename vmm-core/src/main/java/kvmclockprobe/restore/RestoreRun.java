@@ -178,6 +178,17 @@ public final class RestoreRun {
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
         Long tscNs = first == null || tscCycles < 0 ? null : cyclesToNs(first, tscCycles);
 
+        List<String> steps = steps(ctx, lastBeforeNs, hostGapNs, src, dst, prediction);
+        CrossVcpu cross = crossVcpu(ctx, lastAll, events);
+        return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
+                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
+                uncertainty, timing, pvclockVsKvm, driftNsPerSec, captureVsGuest, predictedCaptureVsGuest, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
+                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics,
+                MasterClockAfter.of(changes), cross);
+    }
+
+    /** The sequence as issued, one line per step, for the report. */
+    static List<String> steps(RestoreContext ctx, long lastBeforeNs, long hostGapNs, TscOffset src, TscOffset dst, Prediction prediction) {
         List<String> steps = new ArrayList<>();
         steps.add(String.format("pause: vCPU 0 out of the guest; its last reading %d ns; KVM_GET_CLOCK %d ns (%s)",
                 lastBeforeNs, ctx.atStop().clockNs(), ctx.atStop().tscStable() ? "master clock on" : "master clock off"));
@@ -191,12 +202,7 @@ public final class RestoreRun {
         steps.add(String.format("resume: KVM_GET_CLOCK %d ns just before; vCPU 0 entered %d us after it left", ctx.atResume().clockNs(), hostGapNs / 1000));
         if (src != null && dst != null) steps.add("TSC offsets from " + src.how() + " and " + dst.how());
         steps.add("the prediction: " + prediction.from());
-        CrossVcpu cross = crossVcpu(ctx, lastAll, events);
-        return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
-                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
-                uncertainty, timing, pvclockVsKvm, driftNsPerSec, captureVsGuest, predictedCaptureVsGuest, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
-                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics,
-                MasterClockAfter.of(changes), cross);
+        return steps;
     }
 
     /** The resumed vCPUs against one another: their TSC offsets and the guest's cross-vCPU readings. */
