@@ -25,7 +25,10 @@ import static kvmclockprobe.kvm.KvmIoctl.KVM_SET_TSC_KHZ;
 import static kvmclockprobe.kvm.KvmIoctl.KVM_XEN_VCPU_SET_ATTR;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import kvmclockprobe.bindings.kvm_device_attr;
 import kvmclockprobe.bindings.kvm_h;
@@ -185,28 +188,42 @@ public final class Vcpu implements AutoCloseable {
         };
     }
 
-    /** {@code KVM_GET_REGS} into a fresh {@code kvm_regs}. */
-    public MemorySegment getRegs() {
-        MemorySegment regs = kvm_regs.allocate(Arena.ofAuto());
-        Libc.ioctl(fd.get(), KVM_GET_REGS, regs);
-        return regs;
+    /** {@code KVM_GET_REGS}. */
+    public Regs getRegs() {
+        return get(KVM_GET_REGS, kvm_regs.layout(), Regs::read);
     }
 
     /** {@code KVM_SET_REGS}. */
-    public void setRegs(MemorySegment regs) {
-        Libc.ioctl(fd.get(), KVM_SET_REGS, regs);
+    public void setRegs(Regs regs) {
+        set(KVM_SET_REGS, kvm_regs.layout(), regs::write);
     }
 
-    /** {@code KVM_GET_SREGS} into a fresh {@code kvm_sregs}. */
-    public MemorySegment getSregs() {
-        MemorySegment sregs = kvm_sregs.allocate(Arena.ofAuto());
-        Libc.ioctl(fd.get(), KVM_GET_SREGS, sregs);
-        return sregs;
+    /** {@code KVM_GET_SREGS}. */
+    public Sregs getSregs() {
+        return get(KVM_GET_SREGS, kvm_sregs.layout(), Sregs::read);
     }
 
     /** {@code KVM_SET_SREGS}. */
-    public void setSregs(MemorySegment sregs) {
-        Libc.ioctl(fd.get(), KVM_SET_SREGS, sregs);
+    public void setSregs(Sregs sregs) {
+        set(KVM_SET_SREGS, kvm_sregs.layout(), sregs::write);
+    }
+
+    /** {@code request} into a scratch struct of {@code layout}, decoded by {@code decode}. */
+    private <T> T get(KvmIoctl request, MemoryLayout layout, Function<MemorySegment, T> decode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment struct = arena.allocate(layout);
+            Libc.ioctl(fd.get(), request, struct);
+            return decode.apply(struct);
+        }
+    }
+
+    /** {@code request} with a scratch struct of {@code layout}, filled by {@code encode}. */
+    private void set(KvmIoctl request, MemoryLayout layout, Consumer<MemorySegment> encode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment struct = arena.allocate(layout);
+            encode.accept(struct);
+            Libc.ioctl(fd.get(), request, struct);
+        }
     }
 
     /** {@code KVM_SET_CPUID2} with a {@code kvm_cpuid2} and its entries. */

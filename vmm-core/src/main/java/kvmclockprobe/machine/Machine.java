@@ -4,13 +4,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import kvmclockprobe.bindings.kvm_regs;
-import kvmclockprobe.bindings.kvm_sregs;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.GuestMemory;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.Regs;
 import kvmclockprobe.kvm.RunWatchdog;
+import kvmclockprobe.kvm.Sregs;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.kvm.VcpuExit;
 import kvmclockprobe.kvm.Vm;
@@ -98,13 +98,8 @@ public final class Machine implements AutoCloseable {
         Vcpu vcpu = vm.createVcpu(index);
         Cpuid.setApicId(cpuid, index);
         vcpu.setCpuid2(cpuid);
-        MemorySegment sregs = vcpu.getSregs();
-        LongMode.configureSregs(sregs, GuestAbi.GDT_GPA, GuestAbi.PML4_GPA);
-        vcpu.setSregs(sregs);
-        MemorySegment regs = kvm_regs.allocate(Arena.ofAuto());
-        LongMode.configureRegs(regs, GuestAbi.IMAGE_GPA,
-                GuestAbi.STACKS_GPA + GuestAbi.STACK_SIZE * (index + 1L), index, GuestAbi.CONTROL_GPA);
-        vcpu.setRegs(regs);
+        vcpu.setSregs(LongMode.sregs(vcpu.getSregs(), GuestAbi.GDT_GPA, GuestAbi.PML4_GPA));
+        vcpu.setRegs(LongMode.regs(GuestAbi.IMAGE_GPA, GuestAbi.stackTop(index), index, GuestAbi.CONTROL_GPA));
         ControlPage.setVcpuCount(ram, index + 1);
         return vcpu;
     }
@@ -144,11 +139,10 @@ public final class Machine implements AutoCloseable {
     /** A one-line register dump of {@code vcpu} for error reports (RIP, RSP, RFLAGS, CR0/CR3/CR4). */
     public static String describeRegisters(Vcpu vcpu) {
         try {
-            MemorySegment r = vcpu.getRegs();
-            MemorySegment s = vcpu.getSregs();
+            Regs r = vcpu.getRegs();
+            Sregs s = vcpu.getSregs();
             return String.format("rip=0x%x rsp=0x%x rflags=0x%x rax=0x%x rdi=0x%x rsi=0x%x cr0=0x%x cr3=0x%x cr4=0x%x efer=0x%x",
-                    kvm_regs.rip(r), kvm_regs.rsp(r), kvm_regs.rflags(r), kvm_regs.rax(r), kvm_regs.rdi(r),
-                    kvm_regs.rsi(r), kvm_sregs.cr0(s), kvm_sregs.cr3(s), kvm_sregs.cr4(s), kvm_sregs.efer(s));
+                    r.rip(), r.rsp(), r.rflags(), r.rax(), r.rdi(), r.rsi(), s.cr0(), s.cr3(), s.cr4(), s.efer());
         } catch (RuntimeException e) {
             return "registers unavailable: " + e.getMessage();
         }

@@ -1,19 +1,16 @@
 package kvmclockprobe.snapshot;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import kvmclockprobe.bindings.kvm_h;
-import kvmclockprobe.bindings.kvm_regs;
-import kvmclockprobe.bindings.kvm_sregs;
 import kvmclockprobe.bindings.x86_h;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.kvm.Kvm;
+import kvmclockprobe.kvm.Regs;
+import kvmclockprobe.kvm.Sregs;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.Machine;
 
@@ -41,11 +38,9 @@ public final class Snapshot {
      */
     public static final int[] MSRS = {x86_h.MSR_IA32_TSC, kvm_h.MSR_KVM_SYSTEM_TIME_NEW};
 
-    /** One vCPU's saved state: {@code kvm_regs}, {@code kvm_sregs} as bytes, and {@link #MSRS}' values. */
-    public record VcpuState(int index, byte[] regs, byte[] sregs, long[] msrs) {
+    /** One vCPU's saved state: its registers, special registers and {@link #MSRS}' values. */
+    public record VcpuState(int index, Regs regs, Sregs sregs, long[] msrs) {
         public VcpuState {
-            regs = regs.clone();
-            sregs = sregs.clone();
             msrs = msrs.clone();
         }
 
@@ -56,18 +51,18 @@ public final class Snapshot {
         }
 
         public long rip() {
-            return kvm_regs.rip(MemorySegment.ofArray(regs));
+            return regs.rip();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof VcpuState v && v.index == index && Arrays.equals(v.regs, regs)
-                    && Arrays.equals(v.sregs, sregs) && Arrays.equals(v.msrs, msrs);
+            return o instanceof VcpuState v && v.index == index && v.regs.equals(regs)
+                    && v.sregs.equals(sregs) && Arrays.equals(v.msrs, msrs);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(regs) * 31 + index;
+            return regs.hashCode() * 31 + index;
         }
 
         @Override
@@ -90,9 +85,7 @@ public final class Snapshot {
 
     /** Step 2 of a save, per vCPU: registers, special registers, {@link #MSRS}. */
     public static VcpuState saveVcpu(Vcpu v) {
-        byte[] regs = v.getRegs().toArray(ValueLayout.JAVA_BYTE);
-        byte[] sregs = v.getSregs().toArray(ValueLayout.JAVA_BYTE);
-        return new VcpuState(v.id(), regs, sregs, v.getMsrs(MSRS));
+        return new VcpuState(v.id(), v.getRegs(), v.getSregs(), v.getMsrs(MSRS));
     }
 
     /** Steps 1 and 2: the whole paused guest. */
@@ -121,10 +114,8 @@ public final class Snapshot {
     /** Step 3 of a restore, per vCPU: special registers, registers, then the MSRs in {@link #MSRS} order. */
     public static void restoreVcpu(Vcpu v, VcpuState s) {
         if (s.index() != v.id()) throw new IllegalArgumentException("state of vCPU " + s.index() + " onto vCPU " + v.id());
-        try (Arena arena = Arena.ofConfined()) {
-            v.setSregs(arena.allocate(kvm_sregs.layout()).copyFrom(MemorySegment.ofArray(s.sregs())));
-            v.setRegs(arena.allocate(kvm_regs.layout()).copyFrom(MemorySegment.ofArray(s.regs())));
-        }
+        v.setSregs(s.sregs());
+        v.setRegs(s.regs());
         v.setMsrs(MSRS, s.msrs());
     }
 

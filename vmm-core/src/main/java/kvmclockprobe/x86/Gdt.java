@@ -4,11 +4,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 
-import kvmclockprobe.bindings.kvm_segment;
+import kvmclockprobe.kvm.Segment;
 
 /**
  * The global descriptor table a long-mode guest needs: a null descriptor, a 64-bit code
- * segment and a data segment; and the matching {@code kvm_segment}s for {@code KVM_SET_SREGS}.
+ * segment and a data segment; and the matching {@link Segment}s for {@code KVM_SET_SREGS}.
  * Pure functions.
  */
 public final class Gdt {
@@ -54,25 +54,16 @@ public final class Gdt {
         for (int i = 0; i < table.length; i++) page.set(JAVA_LONG_UNALIGNED, 8L * i, table[i]);
     }
 
-    /** Fills a {@code kvm_segment} with what the CPU would load from {@code descriptor} for {@code selector}. */
-    public static void toKvmSegment(long descriptor, int selector, MemorySegment segment) {
+    /** What the CPU would load into a segment register from {@code descriptor} for {@code selector}. */
+    public static Segment segment(long descriptor, int selector) {
         int access = (int) (descriptor >>> 40 & 0xFF);
         int flags = (int) (descriptor >>> 52 & 0xF);
         long base = (descriptor >>> 16 & 0xFF_FFFFL) | (descriptor >>> 56 & 0xFFL) << 24;
         long rawLimit = (descriptor & 0xFFFFL) | (descriptor >>> 48 & 0xFL) << 16;
         boolean granular = (flags & 0x8) != 0;
         long limit = granular ? rawLimit << 12 | 0xFFF : rawLimit;
-        kvm_segment.base(segment, base);
-        kvm_segment.limit(segment, (int) limit);
-        kvm_segment.selector(segment, (short) selector);
-        kvm_segment.type(segment, (byte) (access & 0xF));
-        kvm_segment.present(segment, (byte) (access >>> 7 & 1));
-        kvm_segment.dpl(segment, (byte) (access >>> 5 & 3));
-        kvm_segment.s(segment, (byte) (access >>> 4 & 1));
-        kvm_segment.db(segment, (byte) (flags >>> 2 & 1));
-        kvm_segment.l(segment, (byte) (flags >>> 1 & 1));
-        kvm_segment.g(segment, (byte) (flags >>> 3 & 1));
-        kvm_segment.avl(segment, (byte) (flags & 1));
-        kvm_segment.unusable(segment, (byte) 0);
+        return new Segment(base, limit, selector, access & 0xF, (access >>> 7 & 1) != 0, access >>> 5 & 3,
+                (flags >>> 2 & 1) != 0, (access >>> 4 & 1) != 0, (flags >>> 1 & 1) != 0, granular,
+                (flags & 1) != 0, false);
     }
 }

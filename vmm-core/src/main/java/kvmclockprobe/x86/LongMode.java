@@ -1,15 +1,14 @@
 package kvmclockprobe.x86;
 
-import java.lang.foreign.MemorySegment;
-
-import kvmclockprobe.bindings.kvm_dtable;
-import kvmclockprobe.bindings.kvm_regs;
-import kvmclockprobe.bindings.kvm_sregs;
 import kvmclockprobe.bindings.x86_h;
+import kvmclockprobe.kvm.DescriptorTable;
+import kvmclockprobe.kvm.Regs;
+import kvmclockprobe.kvm.Segment;
+import kvmclockprobe.kvm.Sregs;
 
 /**
  * The special and general registers of a vCPU that starts in 64-bit long mode with paging on.
- * Pure: fills {@code kvm_sregs} / {@code kvm_regs} it is given.
+ * Pure functions.
  */
 public final class LongMode {
     private LongMode() {}
@@ -18,33 +17,26 @@ public final class LongMode {
             | x86_h.X86_CR0_ET | x86_h.X86_CR0_NE | x86_h.X86_CR0_PG;
     public static final long CR4 = x86_h.X86_CR4_PAE;
     public static final long EFER = x86_h.EFER_LME | x86_h.EFER_LMA;
-    /** RFLAGS bit 1 is always set; IF stays clear. */
-    public static final long RFLAGS = 0x2;
+    /** RFLAGS with only the bit that is always set: IF stays clear. */
+    public static final long RFLAGS = x86_h.X86_EFLAGS_FIXED;
 
-    /** Sets segments, GDT, control registers and EFER for long mode; leaves everything else as KVM gave it. */
-    public static void configureSregs(MemorySegment sregs, long gdtGpa, long pml4Gpa) {
+    /**
+     * {@code fromKvm} with the segments, GDT, control registers and EFER of long mode; TR, LDT,
+     * IDT, CR2, CR8, the APIC base and any pending interrupt stay as KVM gave them.
+     */
+    public static Sregs sregs(Sregs fromKvm, long gdtGpa, long pml4Gpa) {
         long[] gdt = Gdt.longModeTable();
-        Gdt.toKvmSegment(gdt[1], Gdt.CODE64_SELECTOR, kvm_sregs.cs(sregs));
-        for (MemorySegment data : new MemorySegment[] {kvm_sregs.ds(sregs), kvm_sregs.es(sregs),
-                kvm_sregs.fs(sregs), kvm_sregs.gs(sregs), kvm_sregs.ss(sregs)}) {
-            Gdt.toKvmSegment(gdt[2], Gdt.DATA_SELECTOR, data);
-        }
-        MemorySegment gdtr = kvm_sregs.gdt(sregs);
-        kvm_dtable.base(gdtr, gdtGpa);
-        kvm_dtable.limit(gdtr, (short) Gdt.LIMIT);
-        kvm_sregs.cr0(sregs, CR0);
-        kvm_sregs.cr3(sregs, pml4Gpa);
-        kvm_sregs.cr4(sregs, CR4);
-        kvm_sregs.efer(sregs, EFER);
+        Segment code = Gdt.segment(gdt[1], Gdt.CODE64_SELECTOR);
+        Segment data = Gdt.segment(gdt[2], Gdt.DATA_SELECTOR);
+        return new Sregs(code, data, data, data, data, data, fromKvm.tr(), fromKvm.ldt(),
+                new DescriptorTable(gdtGpa, Gdt.LIMIT), fromKvm.idt(),
+                CR0, fromKvm.cr2(), pml4Gpa, CR4, fromKvm.cr8(), EFER, fromKvm.apicBase(), fromKvm.pendingInterrupt());
     }
 
-    /** Zeroes {@code regs} and sets RIP, RSP, RDI, RSI and RFLAGS. */
-    public static void configureRegs(MemorySegment regs, long rip, long rsp, long rdi, long rsi) {
-        regs.fill((byte) 0);
-        kvm_regs.rip(regs, rip);
-        kvm_regs.rsp(regs, rsp);
-        kvm_regs.rdi(regs, rdi);
-        kvm_regs.rsi(regs, rsi);
-        kvm_regs.rflags(regs, RFLAGS);
+    /** RIP, RSP, RDI, RSI and RFLAGS set; every other general register zero. */
+    public static Regs regs(long rip, long rsp, long rdi, long rsi) {
+        return new Regs(0, 0, 0, 0, rsi, rdi, rsp, 0, // rax rbx rcx rdx rsi rdi rsp rbp
+                0, 0, 0, 0, 0, 0, 0, 0,                 // r8 to r15
+                rip, RFLAGS);
     }
 }

@@ -10,9 +10,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 import kvmclockprobe.bindings.kvm_h;
-import kvmclockprobe.bindings.kvm_regs;
-import kvmclockprobe.bindings.kvm_segment;
-import kvmclockprobe.bindings.kvm_sregs;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.guest.GuestImage;
 import kvmclockprobe.host.HostProbe;
@@ -90,7 +87,7 @@ class KvmExitFailuresTest {
             if (e.instructionBytes().length > 0) { // kernels since 5.17 report them
                 assertThat(e.instructionBytes()).startsWith(FLDS_RAX);
             }
-            assertThat(kvm_regs.rip(vcpu.getRegs())).as("RIP at the flds").isEqualTo(flds);
+            assertThat(vcpu.getRegs().rip()).as("RIP at the flds").isEqualTo(flds);
         }
         String message = failureOf(kvm, GuestImage.EMULATION_FAILURE, m -> { });
         System.out.println("EMULATION_FAILURE through the sampler's runner: " + message);
@@ -103,10 +100,8 @@ class KvmExitFailuresTest {
         Consumer<Machine> lAndD = m -> {
             Vcpu vcpu = m.vcpus().getFirst();
             var sregs = vcpu.getSregs();
-            var cs = kvm_sregs.cs(sregs);
-            assertThat(kvm_segment.l(cs)).isEqualTo((byte) 1);
-            kvm_segment.db(cs, (byte) 1);
-            vcpu.setSregs(sregs); // accepted: kvm_is_valid_sregs() does not look at CS.D
+            assertThat(sregs.cs().l()).isTrue();
+            vcpu.setSregs(sregs.withCs(sregs.cs().withDb(true))); // accepted: kvm_is_valid_sregs() does not look at CS.D
         };
         String message = failureOf(kvm, GuestImage.SAMPLER, lAndD);
         System.out.println("CS.L = CS.D = 1 through the sampler's runner: " + message);

@@ -7,13 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
-import kvmclockprobe.bindings.kvm_dtable;
-import kvmclockprobe.bindings.kvm_regs;
-import kvmclockprobe.bindings.kvm_segment;
-import kvmclockprobe.bindings.kvm_sregs;
+import kvmclockprobe.kvm.DescriptorTable;
+import kvmclockprobe.kvm.Regs;
+import kvmclockprobe.kvm.Segment;
+import kvmclockprobe.kvm.Sregs;
 
 /** The long-mode setup, checked byte by byte without KVM. */
 class X86BootTest {
@@ -72,53 +74,49 @@ class X86BootTest {
     }
 
     @Test
-    void kvmSegmentMatchesWhatTheCpuLoadsFromTheDescriptor() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = kvm_segment.allocate(arena);
-            Gdt.toKvmSegment(Gdt.longModeTable()[1], Gdt.CODE64_SELECTOR, cs);
-            assertThat(kvm_segment.base(cs)).isZero();
-            assertThat(kvm_segment.limit(cs)).isEqualTo(0xFFFF_FFFF);
-            assertThat(kvm_segment.selector(cs)).isEqualTo((short) 8);
-            assertThat(kvm_segment.type(cs)).isEqualTo((byte) 0xB);
-            assertThat(kvm_segment.present(cs)).isEqualTo((byte) 1);
-            assertThat(kvm_segment.s(cs)).isEqualTo((byte) 1);
-            assertThat(kvm_segment.l(cs)).isEqualTo((byte) 1);
-            assertThat(kvm_segment.db(cs)).isEqualTo((byte) 0);
-            assertThat(kvm_segment.g(cs)).isEqualTo((byte) 1);
-            assertThat(kvm_segment.dpl(cs)).isZero();
-
-            MemorySegment ds = kvm_segment.allocate(arena);
-            Gdt.toKvmSegment(Gdt.longModeTable()[2], Gdt.DATA_SELECTOR, ds);
-            assertThat(kvm_segment.type(ds)).isEqualTo((byte) 3);
-            assertThat(kvm_segment.l(ds)).isZero();
-            assertThat(kvm_segment.db(ds)).isEqualTo((byte) 1);
-            assertThat(kvm_segment.selector(ds)).isEqualTo((short) 0x10);
-        }
+    void theSegmentIsWhatTheCpuLoadsFromTheDescriptor() {
+        Segment cs = Gdt.segment(Gdt.longModeTable()[1], Gdt.CODE64_SELECTOR);
+        assertThat(cs).isEqualTo(new Segment(0, 0xFFFF_FFFFL, 8, 0xB, true, 0, false, true, true, true, false, false));
+        Segment ds = Gdt.segment(Gdt.longModeTable()[2], Gdt.DATA_SELECTOR);
+        assertThat(ds).isEqualTo(new Segment(0, 0xFFFF_FFFFL, 0x10, 3, true, 0, true, true, false, true, false, false));
     }
 
     @Test
-    void sregsAndRegsAreSetForLongMode() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sregs = kvm_sregs.allocate(arena);
-            LongMode.configureSregs(sregs, 0x1000, 0x2000);
-            assertThat(kvm_sregs.cr0(sregs)).isEqualTo(0x8000_0033L); // PG | NE | ET | MP | PE
-            assertThat(kvm_sregs.cr3(sregs)).isEqualTo(0x2000L);
-            assertThat(kvm_sregs.cr4(sregs)).isEqualTo(0x20L); // PAE
-            assertThat(kvm_sregs.efer(sregs)).isEqualTo(0x500L); // LMA | LME
-            assertThat(kvm_dtable.base(kvm_sregs.gdt(sregs))).isEqualTo(0x1000L);
-            assertThat(kvm_dtable.limit(kvm_sregs.gdt(sregs))).isEqualTo((short) 23);
-            assertThat(kvm_segment.l(kvm_sregs.cs(sregs))).isEqualTo((byte) 1);
-            assertThat(kvm_segment.selector(kvm_sregs.ss(sregs))).isEqualTo((short) 0x10);
+    void sregsAreSetForLongModeAndKeepTheRestAsKvmGaveThem() {
+        Segment tr = new Segment(0, 0xFFFF, 0, 0xB, true, 0, false, false, false, false, false, false);
+        Segment ldt = new Segment(0, 0xFFFF, 0, 2, true, 0, false, false, false, false, false, false);
+        Segment realMode = new Segment(0, 0xFFFF, 0, 3, true, 0, false, true, false, false, false, false);
+        Sregs fromKvm = new Sregs(realMode, realMode, realMode, realMode, realMode, realMode, tr, ldt,
+                new DescriptorTable(0, 0xFFFF), new DescriptorTable(0x7000, 0xFFF),
+                0x6000_0010L, 0x1234, 0, 0, 7, 0, 0xFEE0_0900L, OptionalInt.of(0x30));
 
-            MemorySegment regs = kvm_regs.allocate(arena);
-            regs.fill((byte) 0x77);
-            LongMode.configureRegs(regs, 0x100000, 0x84000, 0, 0xC000);
-            assertThat(kvm_regs.rip(regs)).isEqualTo(0x100000L);
-            assertThat(kvm_regs.rsp(regs)).isEqualTo(0x84000L);
-            assertThat(kvm_regs.rdi(regs)).isZero();
-            assertThat(kvm_regs.rsi(regs)).isEqualTo(0xC000L);
-            assertThat(kvm_regs.rflags(regs)).isEqualTo(2L);
-            assertThat(kvm_regs.rax(regs)).isZero();
-        }
+        Sregs sregs = LongMode.sregs(fromKvm, 0x1000, 0x2000);
+        assertThat(sregs.cr0()).isEqualTo(0x8000_0033L); // PG | NE | ET | MP | PE
+        assertThat(sregs.cr3()).isEqualTo(0x2000L);
+        assertThat(sregs.cr4()).isEqualTo(0x20L); // PAE
+        assertThat(sregs.efer()).isEqualTo(0x500L); // LMA | LME
+        assertThat(sregs.gdt()).isEqualTo(new DescriptorTable(0x1000, 23));
+        assertThat(sregs.cs()).isEqualTo(Gdt.segment(Gdt.longModeTable()[1], Gdt.CODE64_SELECTOR));
+        assertThat(List.of(sregs.ds(), sregs.es(), sregs.fs(), sregs.gs(), sregs.ss()))
+                .containsOnly(Gdt.segment(Gdt.longModeTable()[2], Gdt.DATA_SELECTOR));
+        assertThat(sregs.tr()).isEqualTo(tr);
+        assertThat(sregs.ldt()).isEqualTo(ldt);
+        assertThat(sregs.idt()).isEqualTo(fromKvm.idt());
+        assertThat(sregs.cr2()).isEqualTo(0x1234);
+        assertThat(sregs.cr8()).isEqualTo(7);
+        assertThat(sregs.apicBase()).isEqualTo(0xFEE0_0900L);
+        assertThat(sregs.pendingInterrupt()).hasValue(0x30);
+    }
+
+    @Test
+    void regsStartAtTheEntryWithEverythingElseZero() {
+        Regs regs = LongMode.regs(0x100000, 0x84000, 3, 0xC000);
+        assertThat(regs.rip()).isEqualTo(0x100000L);
+        assertThat(regs.rsp()).isEqualTo(0x84000L);
+        assertThat(regs.rdi()).isEqualTo(3L);
+        assertThat(regs.rsi()).isEqualTo(0xC000L);
+        assertThat(regs.rflags()).isEqualTo(2L);
+        assertThat(List.of(regs.rax(), regs.rbx(), regs.rcx(), regs.rdx(), regs.rbp(), regs.r8(), regs.r9(), regs.r10(),
+                regs.r11(), regs.r12(), regs.r13(), regs.r14(), regs.r15())).containsOnly(0L);
     }
 }
