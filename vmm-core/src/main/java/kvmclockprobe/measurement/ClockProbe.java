@@ -46,7 +46,8 @@ public final class ClockProbe implements AutoCloseable {
 
     private final SamplerSession session;
     private final GuestTscProbe tsc;
-    private final ClockReader reader;
+    /** Reads vCPU 0 with its current TSC offset: renewed after an action that changed it. */
+    private ClockReader reader;
     private final HostClock hostClock;
 
     private ClockProbe(SamplerSession session, HostClock hostClock) {
@@ -188,6 +189,16 @@ public final class ClockProbe implements AutoCloseable {
         return new Trace.Window(before.view(), after.view(), session.events().subList(before.events(), after.events()), effect);
     }
 
+    /**
+     * After an action that moved vCPU 0's TSC offset, the host turns its TSC into the guest's with
+     * the new one, so that its readings (the plot's samples) carry no step the guest never saw.
+     */
+    private void followTscOffset() {
+        Long offset = tscOffset(0);
+        if (offset == null || offset == reader.guestTsc().offset()) return;
+        reader = new ClockReader(session.machine().vm(), session.machine().ram(), 0, new ClockReader.GuestTsc(offset), tsc.vcpuTscKhz());
+    }
+
     /** Samples for {@code duration}, each reading checked; true when some reading was out of master-clock mode. */
     private boolean sample(Duration duration, DriftMeter meter, Consumer<Double> progress) {
         boolean[] masterOff = {false};
@@ -219,6 +230,7 @@ public final class ClockProbe implements AutoCloseable {
 
         Snapshot before = snapshot();
         TriggerEffect effect = plan.action().get();
+        followTscOffset();
         DriftMeter afterMeter = new DriftMeter();
         boolean masterOff = sample(plan.after(), afterMeter, s -> { });
         Trace.Window action = window(before, effect, snapshot());

@@ -23,7 +23,7 @@ public final class CheckPlot {
     static final String SVG_NS = "http://www.w3.org/2000/svg";
 
     static final int WIDTH = 900;
-    private static final int HEADER = 40;
+    private static final int HEADER = 52;
     private static final int PANEL_HEIGHT = 300;
     private static final int PANEL_GAP = 14;
     private static final int PLOT_LEFT = 92;
@@ -39,6 +39,8 @@ public final class CheckPlot {
     private static final String GRID = "#e4e4e4";
     private static final String LINE = "#1f5fa8";
     private static final String TRIGGER = "#c0392b";
+    private static final String SAMPLE = "#c9d6e6";
+    private static final String PREDICTED = "#b9770e";
 
     private CheckPlot() {}
 
@@ -52,7 +54,9 @@ public final class CheckPlot {
                 "font-family", "DejaVu Sans, Helvetica, Arial, sans-serif", "font-size", 12);
         x.text("title", "kvmclock-probe check");
         x.empty("rect", "x", 0, "y", 0, "width", WIDTH, "height", height, "fill", "#fff");
-        x.text("text", heading(r), "x", 16, "y", 26, "font-size", 15, "font-weight", "bold", "fill", INK);
+        String[] heading = heading(r);
+        x.text("text", heading[0], "class", "heading", "x", 16, "y", 22, "font-size", 15, "font-weight", "bold", "fill", INK);
+        x.text("text", heading[1], "class", "totals", "x", 16, "y", 40, "font-size", 13, "fill", INK);
         if (plotted.isEmpty()) {
             x.text("text", "no trigger ran", "x", WIDTH / 2, "y", 80, "font-size", 16, "text-anchor", "middle",
                     "fill", MUTED, "class", "empty");
@@ -67,16 +71,17 @@ public final class CheckPlot {
         return x.toString();
     }
 
-    private static String heading(CheckReport r) {
+    /** The run (host, settle) and its totals: two lines, so that neither runs past the page. */
+    private static String[] heading(CheckReport r) {
         StringBuilder s = new StringBuilder("kvmclock-probe check");
         if (r.host() != null) s.append(" — host ").append(r.host().kernelRelease());
-        s.append(", settle ").append(CheckTable.settle(r)).append(": ")
-                .append(r.count(Status.PASS)).append(" passed, ")
+        s.append(", settle ").append(CheckTable.settle(r));
+        StringBuilder t = new StringBuilder().append(r.count(Status.PASS)).append(" passed, ")
                 .append(r.count(Status.FAIL)).append(" failed, ")
                 .append(r.count(Status.SKIP)).append(" skipped");
-        if (r.count(Status.INCONCLUSIVE) > 0) s.append(", ").append(r.count(Status.INCONCLUSIVE)).append(" inconclusive");
-        if (r.count(Status.ERROR) > 0) s.append(", ").append(r.count(Status.ERROR)).append(" errored");
-        return s.toString();
+        if (r.count(Status.INCONCLUSIVE) > 0) t.append(", ").append(r.count(Status.INCONCLUSIVE)).append(" inconclusive");
+        if (r.count(Status.ERROR) > 0) t.append(", ").append(r.count(Status.ERROR)).append(" errored");
+        return new String[] {s.toString(), t.toString()};
     }
 
     private static void panel(Xml x, TriggerResult t, int index, int top) {
@@ -110,7 +115,8 @@ public final class CheckPlot {
         }
         x.close("text");
 
-        List<PlotPoint> points = usable(t.plot());
+        Exact exact = Exact.of(t);
+        List<PlotPoint> points = exact.align(usable(t.plot()));
         int plotW = PLOT_RIGHT - PLOT_LEFT;
         if (points.isEmpty()) {
             x.text("text", "no finite plot points", "x", PLOT_LEFT + plotW / 2, "y", PLOT_TOP + PLOT_HEIGHT / 2,
@@ -119,26 +125,36 @@ public final class CheckPlot {
             return;
         }
 
-        double tMin = 0, tMax = 0, vMin = Double.POSITIVE_INFINITY, vMax = Double.NEGATIVE_INFINITY;
+        double tMin = 0, tMax = 0;
         for (PlotPoint p : points) { // the trigger (t = 0) is always in view
             tMin = Math.min(tMin, p.timeS());
             tMax = Math.max(tMax, p.timeS());
-            vMin = Math.min(vMin, p.guestMinusRawNs());
-            vMax = Math.max(vMax, p.guestMinusRawNs());
         }
+        double[] v = exact.valueRange(points, tMin, tMax);
         Axis xa = Axis.of(tMin, tMax, 8, 0);
-        Axis ya = Axis.of(vMin, vMax, 5, 0.05);
+        Axis ya = Axis.of(v[0], v[1], 5, 0.05);
         Scale sx = new Scale(xa.lo, xa.hi, PLOT_LEFT, PLOT_RIGHT);
         Scale sy = new Scale(ya.lo, ya.hi, PLOT_TOP + PLOT_HEIGHT, PLOT_TOP);
-        double bottom = PLOT_TOP + PLOT_HEIGHT;
+        axes(x, xa, ya, sx, sy);
 
-        // grid and ticks
+        // the samples: a faint background (the host's readings scatter by the width of their pairing)
+        List<PlotPoint> drawn = thin(points.stream().filter(p -> p.guestMinusRawNs() >= ya.lo && p.guestMinusRawNs() <= ya.hi).toList(), sx);
+        x.open("g", "class", "samples", "fill", SAMPLE);
+        for (PlotPoint p : drawn) x.empty("circle", "cx", sx.at(p.timeS()), "cy", sy.at(p.guestMinusRawNs()), "r", 1.5);
+        x.close("g");
+        exact.draw(x, sx, sy, tMin, tMax);
+        x.close("g");
+    }
+
+    /** Grid, ticks, axis titles and the trigger line. */
+    private static void axes(Xml x, Axis xa, Axis ya, Scale sx, Scale sy) {
+        double bottom = PLOT_TOP + PLOT_HEIGHT;
+        int plotW = PLOT_RIGHT - PLOT_LEFT;
         x.open("g", "class", "grid", "stroke", GRID, "stroke-width", 1);
         for (double v : xa.ticks) x.empty("line", "x1", sx.at(v), "y1", PLOT_TOP, "x2", sx.at(v), "y2", bottom);
         for (double v : ya.ticks) x.empty("line", "x1", PLOT_LEFT, "y1", sy.at(v), "x2", PLOT_RIGHT, "y2", sy.at(v));
         x.close("g");
-        x.empty("rect", "x", PLOT_LEFT, "y", PLOT_TOP, "width", plotW, "height", PLOT_HEIGHT, "fill", "none",
-                "stroke", "#999");
+        x.empty("rect", "x", PLOT_LEFT, "y", PLOT_TOP, "width", plotW, "height", PLOT_HEIGHT, "fill", "none", "stroke", "#999");
         x.open("g", "class", "x-ticks", "font-size", 11, "fill", INK, "text-anchor", "middle");
         for (double v : xa.ticks) x.text("text", xa.label(v), "x", sx.at(v), "y", bottom + 15);
         x.close("g");
@@ -151,27 +167,76 @@ public final class CheckPlot {
         double yMid = PLOT_TOP + PLOT_HEIGHT / 2.0;
         x.text("text", "guest clock − host raw (" + unit.name + ")", "x", 16, "y", yMid, "text-anchor", "middle",
                 "fill", INK, "transform", "rotate(-90 16 " + Xml.num(yMid) + ")");
-
-        // the trigger
         x.empty("line", "class", "trigger", "x1", sx.at(0), "y1", PLOT_TOP, "x2", sx.at(0), "y2", bottom,
                 "stroke", TRIGGER, "stroke-width", 1.2, "stroke-dasharray", "5 4");
         x.text("text", "trigger", "x", sx.at(0) + 4, "y", PLOT_TOP + 12, "font-size", 10, "fill", TRIGGER);
+    }
 
-        // the data: a line through the points (the jump is its near-vertical segment), dots when few
-        List<PlotPoint> drawn = thin(points, sx);
-        StringBuilder pts = new StringBuilder();
-        for (PlotPoint p : drawn) {
-            if (!pts.isEmpty()) pts.append(' ');
-            pts.append(Xml.num(sx.at(p.timeS()))).append(',').append(Xml.num(sy.at(p.guestMinusRawNs())));
+    /**
+     * What the verdict rests on, drawn exactly: the guest clock minus the raw clock runs at the
+     * B−A drift before the trigger (the line through 0 at the trigger) and after it, offset by
+     * the jump the guest's own pvclock events showed; the predicted jump is marked beside it.
+     * The samples are moved so that those before the trigger centre on the line.
+     *
+     * @param driftNsPerSec the drift rate the verdict used (0 where none: the lines are then flat)
+     * @param observedNs    the jump vCPU 0 saw, null when nothing was measured
+     * @param predictedNs   what the verdict compared it with, null when nothing
+     */
+    record Exact(double driftNsPerSec, Long observedNs, Long predictedNs) {
+        static Exact of(TriggerResult t) {
+            double d = t.measured().map(m -> m.measurement().drift().bMinusANsPerSec()).orElse(Double.NaN);
+            return new Exact(Double.isFinite(d) ? d : 0, t.observedJumpNs(), t.predictedJumpNs());
         }
-        x.empty("polyline", "class", "data", "points", pts.toString(), "fill", "none", "stroke", LINE,
-                "stroke-width", 1.5, "stroke-linejoin", "round");
-        if (drawn.size() <= 300) {
-            x.open("g", "class", "dots", "fill", LINE);
-            for (PlotPoint p : drawn) x.empty("circle", "cx", sx.at(p.timeS()), "cy", sy.at(p.guestMinusRawNs()), "r", 2);
-            x.close("g");
+
+        double before(double timeS) {
+            return driftNsPerSec * timeS;
         }
-        x.close("g");
+
+        double after(double timeS) {
+            return (observedNs == null ? 0 : observedNs) + driftNsPerSec * timeS;
+        }
+
+        /** The samples moved so that the median of those before the trigger lies on the exact line. */
+        List<PlotPoint> align(List<PlotPoint> points) {
+            double[] residuals = points.stream().filter(p -> p.timeS() < 0).mapToDouble(p -> p.guestMinusRawNs() - before(p.timeS()))
+                    .sorted().toArray();
+            double c = residuals.length == 0 ? 0 : residuals[residuals.length / 2];
+            return points.stream().map(p -> new PlotPoint(p.timeS(), p.guestMinusRawNs() - c)).toList();
+        }
+
+        /** The exact lines, the jumps and the samples' middle 90 %: the value axis's range. */
+        double[] valueRange(List<PlotPoint> points, double tMin, double tMax) {
+            double lo = Math.min(Math.min(before(tMin), 0), Math.min(after(0), after(tMax)));
+            double hi = Math.max(Math.max(before(tMin), 0), Math.max(after(0), after(tMax)));
+            if (predictedNs != null) {
+                lo = Math.min(lo, predictedNs);
+                hi = Math.max(hi, predictedNs);
+            }
+            double[] v = points.stream().mapToDouble(PlotPoint::guestMinusRawNs).sorted().toArray();
+            if (v.length > 0) {
+                lo = Math.min(lo, v[(int) (v.length * 0.05)]);
+                hi = Math.max(hi, v[Math.min(v.length - 1, (int) (v.length * 0.95))]);
+            }
+            return new double[] {lo, hi};
+        }
+
+        void draw(Xml x, Scale sx, Scale sy, double tMin, double tMax) {
+            x.empty("line", "class", "exact-before", "x1", sx.at(tMin), "y1", sy.at(before(tMin)), "x2", sx.at(0), "y2", sy.at(0),
+                    "stroke", LINE, "stroke-width", 2);
+            if (observedNs == null) return;
+            x.empty("line", "class", "exact-after", "x1", sx.at(0), "y1", sy.at(after(0)), "x2", sx.at(tMax), "y2", sy.at(after(tMax)),
+                    "stroke", LINE, "stroke-width", 2);
+            x.empty("line", "class", "observed-jump", "x1", sx.at(0), "y1", sy.at(0), "x2", sx.at(0), "y2", sy.at(after(0)),
+                    "stroke", LINE, "stroke-width", 3);
+            x.text("text", "observed " + CheckTable.ns(observedNs), "class", "observed-label", "x", sx.at(0) + 6,
+                    "y", sy.at(after(0)) + (observedNs >= 0 ? -6 : 14), "font-size", 11, "fill", LINE);
+            if (predictedNs == null) return;
+            double py = sy.at(predictedNs);
+            x.empty("line", "class", "predicted-jump", "x1", sx.at(0) - 18, "y1", py, "x2", sx.at(0) + 18, "y2", py,
+                    "stroke", PREDICTED, "stroke-width", 2, "stroke-dasharray", "4 3");
+            x.text("text", "predicted " + CheckTable.ns(predictedNs), "class", "predicted-label", "x", sx.at(0) - 22,
+                    "y", py + 4, "font-size", 11, "fill", PREDICTED, "text-anchor", "end");
+        }
     }
 
     /** The finite, plottable points, in time order. */

@@ -86,7 +86,8 @@ class CheckPlotTest {
         assertThat(plotted).containsExactly("set-clock", "tsc-scaling", "tsc-write", "vcpu-hotplug", "xen-shared-info");
         assertNumbersFinite(doc);
         for (Element panel : panels(doc)) {
-            assertThat(panel.getElementsByTagNameNS(SVG, "polyline").getLength()).isEqualTo(1);
+            assertThat(firstWithClass(panel, "exact-before")).isNotNull();
+            assertThat(firstWithClass(panel, "samples")).isNotNull();
             assertThat(texts(panel)).anySatisfy(t -> assertThat(t).contains("guest clock − host raw ("));
             assertThat(texts(panel)).contains("time relative to the trigger (s)", "trigger");
             assertThat(texts(panel)).contains("0"); // the x axis has its 0, where the trigger is
@@ -120,23 +121,31 @@ class CheckPlotTest {
     }
 
     @Test
-    void jumpIsAStepInThePolyline() throws Exception {
+    void theObservedJumpIsDrawnExactlyAtTheTriggerBesideThePrediction() throws Exception {
         Document doc = parse(CheckPlot.svg(Reports.mixed()));
         Element fail = panels(doc).get(2);
-        Element trigger = firstWithClass(fail, "trigger");
-        double triggerX = Double.parseDouble(trigger.getAttribute("x1"));
-        String[] pts = ((Element) fail.getElementsByTagNameNS(SVG, "polyline").item(0)).getAttribute("points").split(" ");
-        assertThat(pts.length).as("thinned to a few points per pixel column").isLessThanOrEqualTo(4 * 800);
-        double maxDown = 0;
-        for (int i = 1; i < pts.length; i++) {
-            String[] a = pts[i - 1].split(","), b = pts[i].split(",");
-            double x0 = Double.parseDouble(a[0]), x1 = Double.parseDouble(b[0]);
-            double dy = Double.parseDouble(b[1]) - Double.parseDouble(a[1]); // SVG y grows downwards
-            if (x0 <= triggerX + 1 && x1 >= triggerX - 1) maxDown = Math.min(maxDown, -dy);
-            assertThat(x1).isGreaterThanOrEqualTo(x0);
-        }
-        // -1263 ns on an axis of about 1500 ns over 190 px: a step of well over 100 px, downwards
-        assertThat(-maxDown).isGreaterThan(100);
+        double triggerX = Double.parseDouble(firstWithClass(fail, "trigger").getAttribute("x1"));
+        Element jump = firstWithClass(fail, "observed-jump");
+        assertThat(Double.parseDouble(jump.getAttribute("x1"))).isEqualTo(triggerX);
+        assertThat(Double.parseDouble(jump.getAttribute("x2"))).isEqualTo(triggerX);
+        // -1263 ns on an axis of about 1500 ns over 190 px: a step of well over 100 px, downwards (SVG y grows downwards)
+        assertThat(Double.parseDouble(jump.getAttribute("y2")) - Double.parseDouble(jump.getAttribute("y1"))).isGreaterThan(100);
+        assertThat(firstWithClass(fail, "observed-label").getTextContent()).isEqualTo("observed -1263 ns");
+        Element predicted = firstWithClass(fail, "predicted-jump");
+        // predicted 0 ns: level with the top of the jump
+        assertThat(Double.parseDouble(predicted.getAttribute("y1"))).isCloseTo(Double.parseDouble(jump.getAttribute("y1")), org.assertj.core.data.Offset.offset(0.5));
+        Element after = firstWithClass(fail, "exact-after");
+        assertThat(Double.parseDouble(after.getAttribute("y1"))).isEqualTo(Double.parseDouble(jump.getAttribute("y2")));
+        int samples = firstWithClass(fail, "samples").getElementsByTagNameNS(SVG, "circle").getLength();
+        assertThat(samples).as("thinned to a few points per pixel column").isPositive().isLessThanOrEqualTo(4 * 800);
+    }
+
+    @Test
+    void theHeadingFitsThePage() throws Exception {
+        Document doc = parse(CheckPlot.svg(Reports.mixed()));
+        // 15 px bold DejaVu Sans is at most about 9.5 px a character: 900 px hold about 90
+        assertThat(firstWithClass(doc.getDocumentElement(), "heading").getTextContent().length()).isLessThanOrEqualTo(90);
+        assertThat(firstWithClass(doc.getDocumentElement(), "totals").getTextContent()).isEqualTo("5 passed, 1 failed, 3 skipped");
     }
 
     @Test
@@ -158,8 +167,7 @@ class CheckPlotTest {
                 .containsExactly("single", "single-at-zero", "constant", "non-finite", "all-nan", "huge", "tiny");
         assertNumbersFinite(doc);
         Element nonFinite = panels(doc).get(3);
-        String points = ((Element) nonFinite.getElementsByTagNameNS(SVG, "polyline").item(0)).getAttribute("points");
-        assertThat(points.split(" ")).hasSize(2);
+        assertThat(firstWithClass(nonFinite, "samples").getElementsByTagNameNS(SVG, "circle").getLength()).isEqualTo(2);
         assertThat(texts(panels(doc).get(4))).contains("no finite plot points");
     }
 
