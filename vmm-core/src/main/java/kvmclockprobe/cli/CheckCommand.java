@@ -167,6 +167,15 @@ final class CheckCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             CheckReport partial = soFar.get();
+            if (writtenOnce.get()) {
+                // The run is writing its results (slowly, on a loaded host): let it finish before the JVM exits.
+                try {
+                    done.await(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             if (partial != null && writtenOnce.compareAndSet(false, true)) {
                 try {
                     write(partial.interruptedAfter(triggers.size()));
@@ -200,6 +209,8 @@ final class CheckCommand implements Callable<Integer> {
 
     /** How long a SIGINT/SIGTERM waits for the run to stop and write before writing the partial results itself. */
     static final Duration STOP_WAIT = Duration.ofSeconds(2);
+    /** How long a SIGINT/SIGTERM waits for results the run is already writing. */
+    static final Duration WRITE_WAIT = Duration.ofSeconds(30);
 
     private int write(CheckReport report) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();

@@ -172,8 +172,8 @@ public final class ClockProbe implements AutoCloseable {
     /** The host's view of every vCPU now, and how many guest events there were then. */
     private record Snapshot(Trace.HostView view, int events) {}
 
-    private Snapshot snapshot() {
-        int vcpus = session.vcpuCount();
+    /** The host's view of the first {@code vcpus} vCPUs (those that sampled across the action: not one it added). */
+    private Snapshot snapshot(int vcpus) {
         List<Long> offsets = new ArrayList<>();
         List<PvclockParams> pages = new ArrayList<>();
         for (int i = 0; i < vcpus; i++) {
@@ -228,12 +228,13 @@ public final class ClockProbe implements AutoCloseable {
         DriftMeter settleMeter = new DriftMeter();
         sample(settle.settle().compareTo(PRE_ROLL) < 0 ? PRE_ROLL : settle.settle(), settleMeter, progress);
 
-        Snapshot before = snapshot();
+        int vcpus = session.vcpuCount();
+        Snapshot before = snapshot(vcpus);
         TriggerEffect effect = plan.action().get();
         followTscOffset();
         DriftMeter afterMeter = new DriftMeter();
         boolean masterOff = sample(plan.after(), afterMeter, s -> { });
-        Trace.Window action = window(before, effect, snapshot());
+        Trace.Window action = window(before, effect, snapshot(vcpus));
 
         Trace.Window control = null;
         boolean arithmetic = analytic != null && analytic.applies();
@@ -243,7 +244,7 @@ public final class ClockProbe implements AutoCloseable {
         List<VcpuStatus> statuses = session.stop(Duration.ofSeconds(10));
         Trace.GuestCounters counters = new Trace.GuestCounters(statuses.stream().mapToLong(VcpuStatus::backwardSteps).sum(),
                 statuses.stream().mapToLong(VcpuStatus::crossVcpuViolations).sum(), statuses.stream().mapToLong(VcpuStatus::eventsLost).sum());
-        return new Trace(session.vcpuCount(), tsc.vcpuTscKhz(), tsc.offsetKnown(), hostClock.clocksource(), hostClock.vdsoRaw(),
+        return new Trace(vcpus, tsc.vcpuTscKhz(), tsc.offsetKnown(), hostClock.clocksource(), hostClock.vdsoRaw(),
                 hostClock.vdsoUnavailable(), start.params(), settle.settle().toMillis() / 1e3, settle.why(), action, control, masterOff,
                 counters, reader.method(), fitOrNull(settleMeter), plot(settleMeter.readings(), afterMeter.readings(), effect.rawBeforeNs()));
     }
@@ -279,10 +280,11 @@ public final class ClockProbe implements AutoCloseable {
         long sinceLast = a.window().resnapshotSeen() ? sinceAction : a.sinceSnapshotNs() + sinceAction;
         long waitNs = Math.min(a.sinceSnapshotNs() - sinceLast, CONTROL_MAX_WAIT.toNanos());
         if (waitNs > 0) sample(Duration.ofNanos(waitNs), new DriftMeter(), s -> { });
-        Snapshot before = snapshot();
+        int vcpus = action.before().pages().size();
+        Snapshot before = snapshot(vcpus);
         TriggerEffect effect = apply.get();
         session.sampleFor(CONTROL_WINDOW);
-        return window(before, effect, snapshot());
+        return window(before, effect, snapshot(vcpus));
     }
 
     /** The longest wait before a control re-snapshot. */
