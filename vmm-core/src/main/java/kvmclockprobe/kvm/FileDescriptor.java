@@ -21,10 +21,6 @@ final class FileDescriptor implements AutoCloseable {
         return f;
     }
 
-    boolean isOpen() {
-        return fd >= 0;
-    }
-
     @Override
     public void close() {
         int f = fd;

@@ -15,13 +15,16 @@ import kvmclockprobe.sys.Libc;
  * the region; an address outside it throws naming the address and the region.
  */
 public final class GuestMemory implements AutoCloseable {
+    /** KVM maps memory slots in host pages: a slot's address and size are multiples of this. */
+    static final long PAGE_SIZE = 4096;
+
     private final long baseGpa;
     private final long size;
     private final int slot;
     private MemorySegment mapping;
 
     GuestMemory(int slot, long baseGpa, long size) {
-        if (size <= 0 || (size & 0xFFF) != 0 || (baseGpa & 0xFFF) != 0) {
+        if (size <= 0 || size % PAGE_SIZE != 0 || baseGpa % PAGE_SIZE != 0) {
             throw new IllegalArgumentException(String.format(
                     "guest memory must be page-aligned and non-empty: gpa 0x%x size 0x%x", baseGpa, size));
         }
@@ -34,10 +37,6 @@ public final class GuestMemory implements AutoCloseable {
 
     public int slot() {
         return slot;
-    }
-
-    public long baseGpa() {
-        return baseGpa;
     }
 
     public long size() {
@@ -55,7 +54,7 @@ public final class GuestMemory implements AutoCloseable {
         return m;
     }
 
-    public boolean contains(long gpa, long length) {
+    private boolean contains(long gpa, long length) {
         return length >= 0 && gpa >= baseGpa && gpa - baseGpa <= size - length;
     }
 
@@ -70,19 +69,19 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     public long readU64(long gpa) {
-        return slice(gpa, 8).get(JAVA_LONG_UNALIGNED, 0);
+        return slice(gpa, Long.BYTES).get(JAVA_LONG_UNALIGNED, 0);
     }
 
     public int readU32(long gpa) {
-        return slice(gpa, 4).get(JAVA_INT_UNALIGNED, 0);
+        return slice(gpa, Integer.BYTES).get(JAVA_INT_UNALIGNED, 0);
     }
 
     public void writeU64(long gpa, long value) {
-        slice(gpa, 8).set(JAVA_LONG_UNALIGNED, 0, value);
+        slice(gpa, Long.BYTES).set(JAVA_LONG_UNALIGNED, 0, value);
     }
 
     public void writeU32(long gpa, int value) {
-        slice(gpa, 4).set(JAVA_INT_UNALIGNED, 0, value);
+        slice(gpa, Integer.BYTES).set(JAVA_INT_UNALIGNED, 0, value);
     }
 
     public void write(long gpa, byte[] bytes) {

@@ -36,12 +36,18 @@ public final class Kvm implements AutoCloseable {
         return Path.of(fromEnvironment == null || fromEnvironment.isEmpty() ? "/dev/kvm" : fromEnvironment);
     }
 
+    /** The first {@code kvm_cpuid2} capacity offered; KVM answers E2BIG while it is too small. */
+    private static final int CPUID_ENTRIES_FIRST = 64;
+    /**
+     * Where the doubling stops: well above {@code KVM_MAX_CPUID_ENTRIES} (256), so E2BIG there is
+     * not a matter of size.
+     */
+    private static final int CPUID_ENTRIES_MAX = 4096;
+
     private final FileDescriptor fd;
-    private final Path path;
 
     private Kvm(int fd, Path path) {
         this.fd = new FileDescriptor(fd, path.toString());
-        this.path = path;
     }
 
     /** Opens {@link #DEFAULT_PATH} read/write. */
@@ -75,10 +81,6 @@ public final class Kvm implements AutoCloseable {
         return kvm;
     }
 
-    public Path path() {
-        return path;
-    }
-
     /** {@code KVM_GET_API_VERSION}. */
     public int apiVersion() {
         return Libc.ioctl(fd.get(), KVM_GET_API_VERSION, 0L);
@@ -98,12 +100,13 @@ public final class Kvm implements AutoCloseable {
      * {@code KVM_GET_SUPPORTED_CPUID}: a {@code kvm_cpuid2} with its entries, allocated in {@code arena}.
      */
     public MemorySegment supportedCpuid(Arena arena) {
-        for (int capacity = 64; ; capacity *= 2) {
-            MemorySegment cpuid = arena.allocate(kvm_cpuid2.sizeof() + capacity * kvm_cpuid_entry2.sizeof(), 8);
+        for (int capacity = CPUID_ENTRIES_FIRST; ; capacity *= 2) {
+            MemorySegment cpuid = arena.allocate(kvm_cpuid2.sizeof() + capacity * kvm_cpuid_entry2.sizeof(),
+                    kvm_cpuid2.layout().byteAlignment());
             kvm_cpuid2.nent(cpuid, capacity);
             int rc = Libc.ioctlRaw(fd.get(), KVM_GET_SUPPORTED_CPUID, cpuid);
             if (rc >= 0) return cpuid;
-            if (-rc != libc_h.E2BIG || capacity >= 4096) {
+            if (-rc != libc_h.E2BIG || capacity >= CPUID_ENTRIES_MAX) {
                 throw new SyscallException(KVM_GET_SUPPORTED_CPUID.name(), -rc);
             }
         }

@@ -12,23 +12,16 @@ import kvmclockprobe.sys.SyscallException;
 public final class KvmUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final Path path;
-
-    KvmUnavailableException(Path path, String message, Throwable cause) {
+    KvmUnavailableException(String message, Throwable cause) {
         super(message, cause);
-        this.path = path;
     }
 
     static KvmUnavailableException openFailed(Path path, SyscallException e) {
-        return new KvmUnavailableException(path, "cannot use " + path + ": open failed: " + e.errnoName()
+        return new KvmUnavailableException("cannot use " + path + ": open failed: " + e.errnoName()
                 + " (" + e.meaning() + ")", e);
     }
 
     static KvmUnavailableException notKvm(Path path, RuntimeException e) {
-        return new KvmUnavailableException(path, path + " is not a usable KVM device: " + e.getMessage(), e);
-    }
-
-    public Path path() {
-        return path;
+        return new KvmUnavailableException(path + " is not a usable KVM device: " + e.getMessage(), e);
     }
 }

@@ -9,8 +9,18 @@ import java.time.Duration;
  * per exit (the {@code bench} loop keeps its timing).
  */
 public final class RunWatchdog implements AutoCloseable {
+    /** How many times per limit the watcher looks, so it kicks at most a tenth of the limit late. */
+    private static final int CHECKS_PER_LIMIT = 10;
+    /** The shortest the watcher sleeps between looks, so a tiny limit does not spin a core. */
+    private static final Duration MIN_CHECK_INTERVAL = Duration.ofMillis(1);
+    /** The longest the watcher sleeps between looks, so closing it never waits long. */
+    private static final Duration MAX_CHECK_INTERVAL = Duration.ofMillis(100);
+    /** How long {@link #close()} waits for the watcher thread to end. */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(1);
+
     private final Vcpu vcpu;
     private final long limitNs;
+    private final Duration checkInterval;
     private final Thread thread;
     private volatile long exits;
     private volatile boolean fired;
@@ -19,6 +29,9 @@ public final class RunWatchdog implements AutoCloseable {
     private RunWatchdog(Vcpu vcpu, Duration limit) {
         this.vcpu = vcpu;
         this.limitNs = limit.toNanos();
+        Duration interval = limit.dividedBy(CHECKS_PER_LIMIT);
+        this.checkInterval = interval.compareTo(MIN_CHECK_INTERVAL) < 0 ? MIN_CHECK_INTERVAL
+                : interval.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : interval;
         this.thread = Thread.ofPlatform().daemon().name("run-watchdog-vcpu-" + vcpu.id()).start(this::watch);
     }
 
@@ -47,7 +60,7 @@ public final class RunWatchdog implements AutoCloseable {
         long since = System.nanoTime();
         while (!closed) {
             try {
-                Thread.sleep(Math.max(1, Math.min(100, limitNs / 1_000_000 / 10)));
+                Thread.sleep(checkInterval);
             } catch (InterruptedException e) {
                 return;
             }
@@ -68,7 +81,7 @@ public final class RunWatchdog implements AutoCloseable {
         closed = true;
         thread.interrupt();
         try {
-            thread.join(1_000);
+            thread.join(JOIN_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -29,6 +29,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongBiFunction;
 
 import kvmclockprobe.bindings.kvm_device_attr;
 import kvmclockprobe.bindings.kvm_h;
@@ -55,6 +56,11 @@ import kvmclockprobe.sys.SyscallException;
 public final class Vcpu implements AutoCloseable {
     /** The signal that kicks a vCPU thread out of {@code KVM_RUN}. */
     public static final int KICK_SIGNAL = libc_h.SIGUSR1;
+    /**
+     * The size of the kernel's {@code sigset_t} on x86-64 (64 signals), the only {@code len}
+     * {@code KVM_SET_SIGNAL_MASK} accepts.
+     */
+    private static final int KERNEL_SIGSET_BYTES = Long.BYTES;
 
     private final int id;
     private final FileDescriptor fd;
@@ -92,8 +98,9 @@ public final class Vcpu implements AutoCloseable {
     /** {@code KVM_SET_SIGNAL_MASK} with no signal blocked: the mask in force inside {@code KVM_RUN}. */
     private void setSignalMaskEmpty() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mask = arena.allocate(kvm_signal_mask.sizeof() + 8, 8);
-            kvm_signal_mask.len(mask, 8);
+            MemorySegment mask = arena.allocate(kvm_signal_mask.sizeof() + KERNEL_SIGSET_BYTES,
+                    kvm_signal_mask.layout().byteAlignment());
+            kvm_signal_mask.len(mask, KERNEL_SIGSET_BYTES);
             Libc.ioctl(fd.get(), KVM_SET_SIGNAL_MASK, mask);
         }
     }
@@ -158,9 +165,9 @@ public final class Vcpu implements AutoCloseable {
                 int size = Byte.toUnsignedInt(kvm_run.io_size(r));
                 long offset = kvm_run.io_data_offset(r);
                 long value = switch (size) {
-                    case 1 -> Byte.toUnsignedLong(r.get(JAVA_BYTE, offset));
-                    case 2 -> Short.toUnsignedLong(r.get(JAVA_SHORT_UNALIGNED, offset));
-                    case 4 -> Integer.toUnsignedLong(r.get(JAVA_INT_UNALIGNED, offset));
+                    case Byte.BYTES -> Byte.toUnsignedLong(r.get(JAVA_BYTE, offset));
+                    case Short.BYTES -> Short.toUnsignedLong(r.get(JAVA_SHORT_UNALIGNED, offset));
+                    case Integer.BYTES -> Integer.toUnsignedLong(r.get(JAVA_INT_UNALIGNED, offset));
                     default -> 0L;
                 };
                 yield new VcpuExit.Io(kvm_run.io_direction(r) == kvm_h.KVM_EXIT_IO_OUT,
@@ -172,20 +179,20 @@ public final class Vcpu implements AutoCloseable {
             case kvm_h.KVM_EXIT_SHUTDOWN -> new VcpuExit.Shutdown();
             case kvm_h.KVM_EXIT_FAIL_ENTRY -> new VcpuExit.FailEntry(
                     kvm_run.fail_entry_hardware_entry_failure_reason(r), kvm_run.fail_entry_cpu(r));
-            case kvm_h.KVM_EXIT_INTERNAL_ERROR -> {
-                int n = Math.min(Math.max(kvm_run.internal_ndata(r), 0), 16);
-                long[] data = new long[n];
-                for (int i = 0; i < n; i++) data[i] = kvm_run.internal_data(r, i);
-                yield new VcpuExit.InternalError(kvm_run.internal_suberror(r), data);
-            }
-            case kvm_h.KVM_EXIT_SYSTEM_EVENT -> {
-                int n = Math.min(Math.max(kvm_run.system_event_ndata(r), 0), 16);
-                long[] data = new long[n];
-                for (int i = 0; i < n; i++) data[i] = kvm_run.system_event_data(r, i);
-                yield new VcpuExit.SystemEvent(kvm_run.system_event_type(r), data);
-            }
+            case kvm_h.KVM_EXIT_INTERNAL_ERROR -> new VcpuExit.InternalError(kvm_run.internal_suberror(r),
+                    exitData(r, kvm_run.internal_ndata(r), kvm_run.internal_data$count, kvm_run::internal_data));
+            case kvm_h.KVM_EXIT_SYSTEM_EVENT -> new VcpuExit.SystemEvent(kvm_run.system_event_type(r),
+                    exitData(r, kvm_run.system_event_ndata(r), kvm_run.system_event_data$count, kvm_run::system_event_data));
             default -> new VcpuExit.Other(reason);
         };
+    }
+
+    /** The first {@code ndata} words of an exit's {@code data[capacity]}, {@code ndata} bounded by the array. */
+    private static long[] exitData(MemorySegment r, int ndata, long capacity, ToLongBiFunction<MemorySegment, Long> word) {
+        int n = (int) Math.min(Math.max(ndata, 0), capacity);
+        long[] data = new long[n];
+        for (int i = 0; i < n; i++) data[i] = word.applyAsLong(r, (long) i);
+        return data;
     }
 
     /** {@code KVM_GET_REGS}. */
@@ -265,7 +272,8 @@ public final class Vcpu implements AutoCloseable {
     }
 
     private static MemorySegment msrsFor(Arena arena, int[] indices, long[] values) {
-        MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + indices.length * kvm_msr_entry.sizeof(), 8);
+        MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + indices.length * kvm_msr_entry.sizeof(),
+                kvm_msrs.layout().byteAlignment());
         kvm_msrs.nmsrs(msrs, indices.length);
         for (int i = 0; i < indices.length; i++) {
             MemorySegment e = kvm_msrs.entries(msrs, i);

@@ -1,6 +1,12 @@
 package kvmclockprobe.kvm;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HexFormat;
+
 import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.bindings.kvm_run;
 
 /**
  * Why {@code KVM_RUN} returned, decoded from {@code kvm_run}.
@@ -26,17 +32,26 @@ public sealed interface VcpuExit {
      * guest state).
      */
     record FailEntry(long hardwareEntryFailureReason, int cpu) implements VcpuExit {
+        /** {@code SVM_EXIT_ERR} ({@code asm/svm.h}), as the 64-bit exit code and cut to 32 bits. */
+        static final long SVM_EXIT_ERR = -1L, SVM_EXIT_ERR_32 = 0xffff_ffffL;
+        /** {@code VMX_EXIT_REASONS_FAILED_VMENTRY} ({@code asm/vmx.h}): the exit reason's bit 31. */
+        static final long VMX_EXIT_REASONS_FAILED_VMENTRY = 0x8000_0000L;
+        /** The basic exit reason: the exit reason's low 16 bits. */
+        static final long VMX_BASIC_EXIT_REASON = 0xffff;
+        /** The basic exit reasons a failed VM entry reports ({@code asm/vmx.h} {@code EXIT_REASON_*}). */
+        static final int EXIT_REASON_INVALID_STATE = 33, EXIT_REASON_MSR_LOAD_FAIL = 34, EXIT_REASON_MCE_DURING_VMENTRY = 41;
+
         /** What the reason means, as far as the value tells. */
         public String reasonName() {
-            if (hardwareEntryFailureReason == -1L || hardwareEntryFailureReason == 0xffff_ffffL) {
+            if (hardwareEntryFailureReason == SVM_EXIT_ERR || hardwareEntryFailureReason == SVM_EXIT_ERR_32) {
                 return "SVM_EXIT_ERR: VMRUN failed its consistency checks";
             }
-            if ((hardwareEntryFailureReason & 0x8000_0000L) != 0) {
-                long basic = hardwareEntryFailureReason & 0xffff;
+            if ((hardwareEntryFailureReason & VMX_EXIT_REASONS_FAILED_VMENTRY) != 0) {
+                long basic = hardwareEntryFailureReason & VMX_BASIC_EXIT_REASON;
                 return "VMX VM-entry failure, basic exit reason " + basic + switch ((int) basic) {
-                    case 33 -> " (invalid guest state)";
-                    case 34 -> " (MSR loading)";
-                    case 41 -> " (machine-check event)";
+                    case EXIT_REASON_INVALID_STATE -> " (invalid guest state)";
+                    case EXIT_REASON_MSR_LOAD_FAIL -> " (MSR loading)";
+                    case EXIT_REASON_MCE_DURING_VMENTRY -> " (machine-check event)";
                     default -> "";
                 };
             }
@@ -46,6 +61,13 @@ public sealed interface VcpuExit {
 
     /** {@code KVM_EXIT_INTERNAL_ERROR} with its suberror ({@code KVM_INTERNAL_ERROR_*}). */
     record InternalError(int suberror, long[] data) implements VcpuExit {
+        /** {@code emulation_failure.insn_bytes}: as many as the longest x86 instruction. */
+        static final int INSN_BYTES = (int) kvm_run.emulation_failure_insn_bytes$count;
+        /** The {@code data} word where {@code emulation_failure.insn_size} starts: after {@code flags}. */
+        static final int INSN_WORD = (int) ((kvm_run.emulation_failure_insn_size$offset - kvm_run.internal_data$offset) / Long.BYTES);
+        /** The {@code data} words {@code insn_size} and {@code insn_bytes} fill. */
+        static final int INSN_WORDS = (1 + INSN_BYTES) / Long.BYTES;
+
         public String suberrorName() {
             return switch (suberror) {
                 case kvm_h.KVM_INTERNAL_ERROR_EMULATION -> "KVM_INTERNAL_ERROR_EMULATION";
@@ -63,14 +85,14 @@ public sealed interface VcpuExit {
          * instruction bytes in {@code data[1..2]}): the bytes KVM fetched; otherwise empty.
          */
         public byte[] instructionBytes() {
-            if (suberror != kvm_h.KVM_INTERNAL_ERROR_EMULATION || data.length < 3
+            if (suberror != kvm_h.KVM_INTERNAL_ERROR_EMULATION || data.length < INSN_WORD + INSN_WORDS
                     || (data[0] & kvm_h.KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) == 0) {
                 return new byte[0];
             }
-            byte[] raw = new byte[16];
-            for (int i = 0; i < 16; i++) raw[i] = (byte) (data[1 + i / 8] >>> (8 * (i % 8)));
-            int size = Math.min(Byte.toUnsignedInt(raw[0]), 15);
-            return java.util.Arrays.copyOfRange(raw, 1, 1 + size);
+            ByteBuffer raw = ByteBuffer.allocate(INSN_WORDS * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (int w = 0; w < INSN_WORDS; w++) raw.putLong(data[INSN_WORD + w]);
+            int size = Math.min(Byte.toUnsignedInt(raw.get(0)), INSN_BYTES);
+            return Arrays.copyOfRange(raw.array(), 1, 1 + size);
         }
 
         @Override
@@ -78,7 +100,7 @@ public sealed interface VcpuExit {
             StringBuilder b = new StringBuilder("KVM_EXIT_INTERNAL_ERROR ").append(suberrorName());
             if (suberror == kvm_h.KVM_INTERNAL_ERROR_EMULATION) b.append(" (KVM could not emulate the instruction)");
             byte[] insn = instructionBytes();
-            if (insn.length > 0) b.append(", instruction bytes ").append(java.util.HexFormat.ofDelimiter(" ").formatHex(insn));
+            if (insn.length > 0) b.append(", instruction bytes ").append(HexFormat.ofDelimiter(" ").formatHex(insn));
             b.append(", data [");
             for (int i = 0; i < data.length; i++) b.append(i == 0 ? "" : ", ").append("0x").append(Long.toHexString(data[i]));
             return b.append(']').toString();
@@ -106,7 +128,7 @@ public sealed interface VcpuExit {
                     io.port(), io.size(), io.count(), io.out() ? String.format(", value 0x%x", io.value()) : "");
             case Mmio m -> String.format("KVM_EXIT_MMIO (%s 0x%x, %d bytes%s)", m.write() ? "write to" : "read from",
                     m.physAddr(), m.length(), m.write() ? String.format(", data 0x%x", m.data()) : "");
-            case SystemEvent e -> "KVM_EXIT_SYSTEM_EVENT type " + e.type() + " data " + java.util.Arrays.toString(e.data());
+            case SystemEvent e -> "KVM_EXIT_SYSTEM_EVENT type " + e.type() + " data " + Arrays.toString(e.data());
             case Interrupted i -> "KVM_RUN interrupted (EINTR)";
             case Other o -> "exit reason " + o.reason();
         };

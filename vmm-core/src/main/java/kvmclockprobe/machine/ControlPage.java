@@ -4,6 +4,7 @@ import static kvmclockprobe.guest.GuestAbi.CONTROL_GPA;
 
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.kvm.GuestMemory;
+import kvmclockprobe.x86.PageTables;
 
 /**
  * The host's side of the guest ABI's control page ({@link GuestAbi#CONTROL_GPA}): the header
@@ -17,7 +18,7 @@ public final class ControlPage {
     }
 
     static void writeHeader(GuestMemory ram, int vcpuCount) {
-        ram.slice(CONTROL_GPA, 0x1000).fill((byte) 0);
+        ram.slice(CONTROL_GPA, PageTables.PAGE_SIZE).fill((byte) 0);
         ram.writeU32(CONTROL_GPA + GuestAbi.CTL_OFF_MAGIC, GuestAbi.CONTROL_MAGIC);
         ram.writeU32(CONTROL_GPA + GuestAbi.CTL_OFF_ABI_VERSION, GuestAbi.ABI_VERSION);
         ram.writeU32(CONTROL_GPA + GuestAbi.CTL_OFF_PVCLOCK_MSR, GuestAbi.MSR_KVM_SYSTEM_TIME_NEW);

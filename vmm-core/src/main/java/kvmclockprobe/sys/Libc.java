@@ -1,6 +1,7 @@
 package kvmclockprobe.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -11,6 +12,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import kvmclockprobe.bindings.libc_h;
 import kvmclockprobe.bindings.timespec;
@@ -72,6 +76,10 @@ public final class Libc {
     private static final int SYSLOG_ACTION_READ_ALL = 3;
     /** {@code SYSLOG_ACTION_SIZE_BUFFER}: the size of the kernel log ring. */
     private static final int SYSLOG_ACTION_SIZE_BUFFER = 10;
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** How far {@link #strerror} reads for the message's NUL: longer than any glibc message. */
+    private static final long STRERROR_MAX_BYTES = 4096;
 
     private static int errno() {
         return ERRNO_STATE.get().get(JAVA_INT, ERRNO_OFFSET);
@@ -154,15 +162,15 @@ public final class Libc {
         }
     }
 
-    /** {@code mmap(NULL, length, prot, flags, fd, 0)} as a segment of {@code length} bytes. */
     /** Every mapping {@link #mmap} made and {@link #munmap} has not undone: address → what it is. */
-    private static final java.util.concurrent.ConcurrentHashMap<Long, String> LIVE_MAPPINGS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Long, String> LIVE_MAPPINGS = new ConcurrentHashMap<>();
 
     /** The mappings this process made through {@link #mmap} and still holds (guest RAM, kvm_run, ...): for leak checks. */
-    public static java.util.Map<Long, String> liveMappings() {
-        return java.util.Map.copyOf(LIVE_MAPPINGS);
+    public static Map<Long, String> liveMappings() {
+        return Map.copyOf(LIVE_MAPPINGS);
     }
 
+    /** {@code mmap(NULL, length, prot, flags, fd, 0)} as a segment of {@code length} bytes. */
     public static MemorySegment mmap(long length, int prot, int flags, int fd, String what) {
         try {
             MemorySegment addr = (MemorySegment) MMAP.invokeExact(ERRNO_STATE.get(), MemorySegment.NULL,
@@ -195,11 +203,11 @@ public final class Libc {
     }
 
     /** Reads {@code clockId} into the given {@code struct timespec} scratch segment; returns ns. */
-    public static long clockGettimeNs(int clockId, MemorySegment timespecScratch) {
+    private static long clockGettimeNs(int clockId, MemorySegment timespecScratch) {
         try {
             int rc = (int) CLOCK_GETTIME.invokeExact(clockId, timespecScratch);
             if (rc != 0) throw new IllegalStateException("clock_gettime(" + clockId + ") failed");
-            return timespec.tv_sec(timespecScratch) * 1_000_000_000L + timespec.tv_nsec(timespecScratch);
+            return timespec.tv_sec(timespecScratch) * NANOS_PER_SECOND + timespec.tv_nsec(timespecScratch);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -236,7 +244,7 @@ public final class Libc {
             MemorySegment buf = arena.allocate(size);
             int n = (int) KLOGCTL.invokeExact(state, SYSLOG_ACTION_READ_ALL, buf, size);
             if (n <= 0) return null;
-            return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(buf.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
         } catch (Throwable t) {
             return null;
         }
@@ -245,7 +253,7 @@ public final class Libc {
     public static String strerror(int errno) {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(4096).getString(0);
+            return s.reinterpret(STRERROR_MAX_BYTES).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -262,7 +270,7 @@ public final class Libc {
         }
     }
 
-    public static int getpid() {
+    private static int getpid() {
         return (int) ProcessHandle.current().pid();
     }
 
@@ -283,7 +291,7 @@ public final class Libc {
     }
 
     /** Size in bytes of glibc's {@code sigset_t}. */
-    public static final long SIGSET_BYTES = 128;
+    private static final long SIGSET_BYTES = 128;
 
     /** Blocks {@code signal} in the calling thread. */
     public static void blockSignal(int signal) {
@@ -324,11 +332,11 @@ public final class Libc {
     }
 
     /** Sets the bit for {@code signal} (1-based) in a kernel/glibc signal set. */
-    public static void setSignalBit(MemorySegment set, int signal) {
+    private static void setSignalBit(MemorySegment set, int signal) {
         int bit = signal - 1;
-        long offset = (bit / 64) * 8L;
+        long offset = (long) (bit / Long.SIZE) * Long.BYTES;
         long word = set.get(JAVA_LONG, offset);
-        set.set(JAVA_LONG, offset, word | (1L << (bit % 64)));
+        set.set(JAVA_LONG, offset, word | (1L << (bit % Long.SIZE)));
     }
 
     public static long sysconf(int name) {

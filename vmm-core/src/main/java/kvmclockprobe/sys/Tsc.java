@@ -23,7 +23,7 @@ public final class Tsc {
     private Tsc() {}
 
     /** lfence; rdtsc; shl rdx, 32; or rax, rdx; ret */
-    static final byte[] CODE = {
+    private static final byte[] CODE = {
         0x0F, (byte) 0xAE, (byte) 0xE8,
         0x0F, 0x31,
         0x48, (byte) 0xC1, (byte) 0xE2, 0x20,
@@ -38,7 +38,7 @@ public final class Tsc {
         MethodHandle handle = null;
         String reason = null;
         try {
-            MemorySegment page = Libc.mmap(4096, libc_h.PROT_READ | libc_h.PROT_WRITE,
+            MemorySegment page = Libc.mmap(CODE.length, libc_h.PROT_READ | libc_h.PROT_WRITE,
                     libc_h.MAP_PRIVATE | libc_h.MAP_ANONYMOUS, -1, "rdtsc stub");
             MemorySegment.copy(MemorySegment.ofArray(CODE), 0, page, 0, CODE.length);
             Libc.mprotect(page, libc_h.PROT_READ | libc_h.PROT_EXEC);

@@ -14,6 +14,14 @@ import kvmclockprobe.bindings.kvm_h;
 public final class Cpuid {
     private Cpuid() {}
 
+    /** Leaf 1: version and features; EBX[31:24] is the initial APIC ID. */
+    static final int LEAF_FEATURES = 0x1;
+    /** Leaves 0xB and 0x1F: extended topology; EDX is the x2APIC ID. */
+    static final int LEAF_EXTENDED_TOPOLOGY = 0xB, LEAF_V2_EXTENDED_TOPOLOGY = 0x1F;
+    /** Where leaf 1 EBX holds the APIC ID. */
+    static final int APIC_ID_SHIFT = 24;
+    static final int APIC_ID_MASK = 0xFF << APIC_ID_SHIFT;
+
     /** The entry for {@code function}/{@code index}, or null when absent. */
     public static MemorySegment find(MemorySegment cpuid2, int function, int index) {
         int n = kvm_cpuid2.nent(cpuid2);
@@ -30,9 +38,9 @@ public final class Cpuid {
         for (int i = 0; i < n; i++) {
             MemorySegment e = kvm_cpuid2.entries(cpuid2, i);
             int function = kvm_cpuid_entry2.function(e);
-            if (function == 1) {
-                kvm_cpuid_entry2.ebx(e, kvm_cpuid_entry2.ebx(e) & 0x00FF_FFFF | apicId << 24);
-            } else if (function == 0xB || function == 0x1F) {
+            if (function == LEAF_FEATURES) {
+                kvm_cpuid_entry2.ebx(e, kvm_cpuid_entry2.ebx(e) & ~APIC_ID_MASK | apicId << APIC_ID_SHIFT);
+            } else if (function == LEAF_EXTENDED_TOPOLOGY || function == LEAF_V2_EXTENDED_TOPOLOGY) {
                 kvm_cpuid_entry2.edx(e, apicId);
             }
         }

@@ -25,9 +25,8 @@ public final class LongMode {
      * IDT, CR2, CR8, the APIC base and any pending interrupt stay as KVM gave them.
      */
     public static Sregs sregs(Sregs fromKvm, long gdtGpa, long pml4Gpa) {
-        long[] gdt = Gdt.longModeTable();
-        Segment code = Gdt.segment(gdt[1], Gdt.CODE64_SELECTOR);
-        Segment data = Gdt.segment(gdt[2], Gdt.DATA_SELECTOR);
+        Segment code = Gdt.segment(Gdt.CODE64, Gdt.CODE64_SELECTOR);
+        Segment data = Gdt.segment(Gdt.DATA, Gdt.DATA_SELECTOR);
         return new Sregs(code, data, data, data, data, data, fromKvm.tr(), fromKvm.ldt(),
                 new DescriptorTable(gdtGpa, Gdt.LIMIT), fromKvm.idt(),
                 CR0, fromKvm.cr2(), pml4Gpa, CR4, fromKvm.cr8(), EFER, fromKvm.apicBase(), fromKvm.pendingInterrupt());

@@ -18,8 +18,6 @@ public final class PageTables {
     /** PS: in a page-directory entry, maps a 2 MiB page. */
     public static final long PAGE_SIZE_BIT = 1L << 7;
     public static final int ENTRIES = 512;
-    /** What {@link #identityMapFirstGiB} maps: {@code [0, 1 GiB)}. */
-    public static final long MAPPED_BYTES = ENTRIES * LARGE_PAGE_SIZE;
 
     /**
      * Writes the tables. {@code pml4}, {@code pdpt} and {@code pd} are the 4 KiB pages at
@@ -38,7 +36,7 @@ public final class PageTables {
         pml4.set(JAVA_LONG_UNALIGNED, 0, pdptGpa | PRESENT | WRITABLE);
         pdpt.set(JAVA_LONG_UNALIGNED, 0, pdGpa | PRESENT | WRITABLE);
         for (int i = 0; i < ENTRIES; i++) {
-            pd.set(JAVA_LONG_UNALIGNED, 8L * i, i * LARGE_PAGE_SIZE | PRESENT | WRITABLE | PAGE_SIZE_BIT);
+            pd.set(JAVA_LONG_UNALIGNED, (long) Long.BYTES * i, i * LARGE_PAGE_SIZE | PRESENT | WRITABLE | PAGE_SIZE_BIT);
         }
     }
 

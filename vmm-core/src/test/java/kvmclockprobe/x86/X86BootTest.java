@@ -75,9 +75,9 @@ class X86BootTest {
 
     @Test
     void theSegmentIsWhatTheCpuLoadsFromTheDescriptor() {
-        Segment cs = Gdt.segment(Gdt.longModeTable()[1], Gdt.CODE64_SELECTOR);
+        Segment cs = Gdt.segment(Gdt.CODE64, Gdt.CODE64_SELECTOR);
         assertThat(cs).isEqualTo(new Segment(0, 0xFFFF_FFFFL, 8, 0xB, true, 0, false, true, true, true, false, false));
-        Segment ds = Gdt.segment(Gdt.longModeTable()[2], Gdt.DATA_SELECTOR);
+        Segment ds = Gdt.segment(Gdt.DATA, Gdt.DATA_SELECTOR);
         assertThat(ds).isEqualTo(new Segment(0, 0xFFFF_FFFFL, 0x10, 3, true, 0, true, true, false, true, false, false));
     }
 
@@ -96,9 +96,9 @@ class X86BootTest {
         assertThat(sregs.cr4()).isEqualTo(0x20L); // PAE
         assertThat(sregs.efer()).isEqualTo(0x500L); // LMA | LME
         assertThat(sregs.gdt()).isEqualTo(new DescriptorTable(0x1000, 23));
-        assertThat(sregs.cs()).isEqualTo(Gdt.segment(Gdt.longModeTable()[1], Gdt.CODE64_SELECTOR));
+        assertThat(sregs.cs()).isEqualTo(Gdt.segment(Gdt.CODE64, Gdt.CODE64_SELECTOR));
         assertThat(List.of(sregs.ds(), sregs.es(), sregs.fs(), sregs.gs(), sregs.ss()))
-                .containsOnly(Gdt.segment(Gdt.longModeTable()[2], Gdt.DATA_SELECTOR));
+                .containsOnly(Gdt.segment(Gdt.DATA, Gdt.DATA_SELECTOR));
         assertThat(sregs.tr()).isEqualTo(tr);
         assertThat(sregs.ldt()).isEqualTo(ldt);
         assertThat(sregs.idt()).isEqualTo(fromKvm.idt());
