@@ -192,7 +192,8 @@ public final class RestoreRun {
         List<String> steps = new ArrayList<>();
         steps.add(String.format("pause: vCPU 0 out of the guest; its last reading %d ns; KVM_GET_CLOCK %d ns (%s)",
                 lastBeforeNs, ctx.atStop().clockNs(), ctx.atStop().tscStable() ? "master clock on" : "master clock off"));
-        if (ctx.captured() != null) steps.add("capture: KVM_GET_CLOCK " + ctx.captured().clockNs() + " ns, flags 0x" + Integer.toHexString(ctx.captured().flags()));
+        if (ctx.captured() != null) steps.add("capture: KVM_GET_CLOCK " + ctx.captured().clockNs() + " ns, flags 0x" + Integer.toHexString(ctx.captured().flags())
+                + (ctx.captured().hasRealtime() ? "; its realtime minus CLOCK_REALTIME read just before it " + (ctx.captured().realtimeNs() - ctx.capturedRealNs()) + " ns" : ""));
         for (SetClockStep s : ctx.sets()) {
             steps.add(String.format("KVM_SET_CLOCK %d ns, flags 0x%x%s%s", s.clockNs(), s.flags(),
                     (s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 ? ", realtime " + s.realtimeNs() : "",

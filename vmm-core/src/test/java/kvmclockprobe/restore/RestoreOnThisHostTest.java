@@ -83,7 +83,10 @@ class RestoreOnThisHostTest {
         // behind the guest's (at least the warm-up), then the set moved it by about what was predicted.
         assertThat(late.errorAtResumeNs()).isLessThan(-RestoreRun.WARM_UP.toNanos() / 2);
         assertThat(late.predictedLaterJumpsNs()).hasSize(1);
-        long jump = late.laterJumpsNs().getFirst(), predicted = late.predictedLaterJumpsNs().getFirst();
+        // With the master clock off (several vCPUs restored one by one) each per-vCPU update moves the clock by
+        // a few ns to us as well: the set's jump is the largest.
+        long jump = late.laterJumpsNs().stream().max(java.util.Comparator.comparingLong(Math::abs)).orElseThrow();
+        long predicted = late.predictedLaterJumpsNs().getFirst();
         assertThat(Math.abs(jump)).isGreaterThan(late.uncertaintyNs());
         assertThat(Math.abs(jump - predicted)).as("second jump %d vs predicted %d", jump, predicted)
                 .isLessThanOrEqualTo(Math.max(10_000_000L, Math.abs(predicted) / 5));
