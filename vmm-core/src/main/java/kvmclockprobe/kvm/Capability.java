@@ -4,7 +4,10 @@ import java.util.Locale;
 
 import kvmclockprobe.bindings.kvm_h;
 
-/** The {@code KVM_CAP_*} capabilities the probe asks about, in the order it reports them. */
+/**
+ * The {@code KVM_CAP_*} capabilities the probe asks {@link Kvm#checkExtension} about, in the order
+ * it reports them.
+ */
 public enum Capability {
     XEN_HVM(kvm_h.KVM_CAP_XEN_HVM),
     ADJUST_CLOCK(kvm_h.KVM_CAP_ADJUST_CLOCK),

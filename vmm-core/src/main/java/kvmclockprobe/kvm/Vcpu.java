@@ -144,7 +144,8 @@ public final class Vcpu implements AutoCloseable {
             runner = null;
         }
         Libc.consumePendingSignal(KICK_SIGNAL);
-        // The thread goes on (the main thread, after bench or the host probe): as it was before.
+        // The thread goes on to other work (the main thread, after bench or the host probe), where
+        // nothing kicks it: it gets back the mask it had before adoptCallingThread blocked the signal.
         Libc.unblockSignal(KICK_SIGNAL);
     }
 
