@@ -9,13 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import kvmclockprobe.check.Check;
 import kvmclockprobe.check.CheckReport;
@@ -106,6 +101,26 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Trigger> triggers = selectedTriggers();
+        Scenario.Settings settings = settings();
+        // A bad output path is a usage error now, not a lost verdict after the whole run.
+        OutputFile.requireWritable(spec, "--json", json);
+        OutputFile.requireWritable(spec, "--plot", plot);
+        OutputFile.requireWritable(spec, "--junit", junit);
+        OutputFile.requireWritableDirectory(spec, "--trace", traceDir);
+        mapper = JsonWriterWarmUp.start();
+        return SignalSafeRun.run("check", (stop, soFar) -> {
+            try (Kvm kvm = device.open()) {
+                HostFacts host = HostProbe.collect(kvm);
+                try (Progress progress = new Progress("check", settings.settle().max().toMillis() / 1e3)) {
+                    return Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s),
+                            stop, soFar);
+                }
+            }
+        }, this::write, r -> r.interruptedAfter(triggers.size()), spec.commandLine().getErr());
+    }
+
+    /** The options as the scenario's settings, each checked. */
+    private Scenario.Settings settings() {
         if (settleSeconds != null && !(settleSeconds >= 1 && settleSeconds <= 3600)) {
             throw new ParameterException(spec.commandLine(), "--settle-seconds must be 1..3600");
         }
@@ -115,22 +130,9 @@ final class CheckCommand implements Callable<Integer> {
         if (!(afterSeconds >= 0.1 && afterSeconds <= 60)) {
             throw new ParameterException(spec.commandLine(), "--after-seconds must be 0.1..60");
         }
-        int vcpuCount = vcpus.count(spec);
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
                 : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
-        // A bad output path is a usage error now, not a lost verdict after the whole run.
-        OutputFile.requireWritable(spec, "--json", json);
-        OutputFile.requireWritable(spec, "--plot", plot);
-        OutputFile.requireWritable(spec, "--junit", junit);
-        if (traceDir != null) {
-            try {
-                java.nio.file.Files.createDirectories(traceDir);
-            } catch (java.io.IOException e) {
-                throw new ParameterException(spec.commandLine(), "--trace " + traceDir + ": cannot create the directory (" + e + ")");
-            }
-            if (!java.nio.file.Files.isWritable(traceDir)) throw new ParameterException(spec.commandLine(), "--trace " + traceDir + ": not writable");
-        }
-        Scenario.Settings settings = new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpuCount, strict,
+        return new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus.count(spec), strict,
                 traceDir == null ? null : (name, trace) -> {
                     try {
                         TraceJson.write(traceDir, name, trace);
@@ -138,79 +140,12 @@ final class CheckCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException("could not write the trace of " + name + " to " + traceDir, e);
                     }
                 });
-        // The JSON writer is made (and its classes loaded) in the background now, so that writing
-        // the results is quick even when a signal asks for it (seconds saved in the lab's TCG).
-        mapper = CompletableFuture.supplyAsync(() -> {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            try {
-                m.writeValueAsString(m.createObjectNode().put("warm", 1).putNull("up"));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            return m;
-        });
-        // SIGINT/SIGTERM: the JVM's shutdown hook stops the run (the trigger under way is
-        // interrupted and its VM closed). It waits STOP_WAIT for the run to write its results;
-        // if the run is still closing its VM, the hook writes what was measured so far itself.
-        // Then the JVM exits 130/143 and the kernel releases any VM still open.
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean writtenOnce = new AtomicBoolean();
-        AtomicReference<CheckReport> soFar = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread checking = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            checking.interrupt();
-            try {
-                if (done.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            CheckReport partial = soFar.get();
-            if (writtenOnce.get()) {
-                // The run is writing its results (slowly, on a loaded host): let it finish before the JVM exits.
-                try {
-                    done.await(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            if (partial != null && writtenOnce.compareAndSet(false, true)) {
-                try {
-                    write(partial.interruptedAfter(triggers.size()));
-                } catch (java.io.IOException | RuntimeException e) {
-                    spec.commandLine().getErr().println("kvmclock-probe: could not write the partial results: " + e.getMessage());
-                }
-            }
-        }, "check-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            CheckReport report;
-            try (Kvm kvm = device.open()) {
-                HostFacts host = HostProbe.collect(kvm);
-                try (Progress progress = new Progress("check", settle.max().toMillis() / 1e3)) {
-                    report = Check.run(kvm, host, triggers, settings, (name, s) -> progress.accept("check: " + name + " settling", s),
-                            stop::get, soFar::set);
-                }
-            }
-            return writtenOnce.compareAndSet(false, true) ? write(report) : ExitRule.ERROR;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: the JVM exits when it returns
-            }
-        }
     }
 
     private CompletableFuture<ObjectMapper> mapper;
 
-    /** How long a SIGINT/SIGTERM waits for the run to stop and write before writing the partial results itself. */
-    static final Duration STOP_WAIT = Duration.ofSeconds(2);
-    /** How long a SIGINT/SIGTERM waits for results the run is already writing. */
-    static final Duration WRITE_WAIT = Duration.ofSeconds(30);
+    /** Until restore runs through {@link SignalSafeRun} too. */
+    static final Duration STOP_WAIT = SignalSafeRun.STOP_WAIT;
 
     private int write(CheckReport report) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();

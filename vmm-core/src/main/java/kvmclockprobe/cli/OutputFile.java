@@ -22,4 +22,15 @@ final class OutputFile {
         else if (Files.exists(absolute) && !Files.isWritable(absolute)) why = "exists and is not writable";
         if (why != null) throw new ParameterException(spec.commandLine(), option + " " + path + ": " + why);
     }
+
+    /** Throws a usage error unless the directory {@code path} (when given) exists or can be made, and is writable. */
+    static void requireWritableDirectory(CommandSpec spec, String option, Path path) {
+        if (path == null) return;
+        try {
+            Files.createDirectories(path);
+        } catch (java.io.IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + path + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(path)) throw new ParameterException(spec.commandLine(), option + " " + path + ": not writable");
+    }
 }
