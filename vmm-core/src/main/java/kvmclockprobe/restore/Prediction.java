@@ -15,14 +15,15 @@ import kvmclockprobe.sys.HostInstant;
  * <li>{@code KVM_SET_CLOCK_GUEST} with saved pvclock parameters: the series defines the restored
  * clock as those parameters' line through the guest TSC, so the clock at the entry is the saved
  * line at the guest TSC of the entry (the host TSC plus the resumed vCPU's offset);</li>
- * <li>the last {@code KVM_SET_CLOCK} before the entry: its value (plus the realtime elapsed, with
- * {@code KVM_CLOCK_REALTIME}), as of the ioctl's raw midpoint, carried to the entry in raw time;</li>
+ * <li>the last {@code KVM_SET_CLOCK} before the entry: its value as of the ioctl's raw midpoint, or
+ * with {@code KVM_CLOCK_REALTIME} its value plus the realtime elapsed as of the harness's realtime
+ * reading just before the ioctl, carried to the entry in raw time;</li>
  * <li>else the resuming VM's {@code KVM_GET_CLOCK} just before the resume, carried to the entry
  * (the VMM set nothing: the clock is whatever the VM holds).</li>
  * </ol>
  *
  * @param clockAtEntryNs the predicted guest clock at the entry; null when it cannot be predicted
- * @param bracketNs      the prediction's own uncertainty (half the set ioctl's raw bracket)
+ * @param bracketNs      the prediction's own uncertainty (half the set ioctl's raw bracket, or of the realtime reading's)
  * @param resumeLatencyNs raw time from the set to the entry; null when nothing was set
  * @param from           which of the three it came from
  */
@@ -43,12 +44,21 @@ public record Prediction(Long clockAtEntryNs, long bracketNs, Long resumeLatency
         return new Prediction(saved.nsAtSigned(guestTsc), 0, null, "the saved pvclock at the guest TSC of the entry");
     }
 
+    /**
+     * With {@code KVM_CLOCK_REALTIME} (and realtime that has passed since the saved one) KVM sets the
+     * clock to the value plus the realtime elapsed, both taken at one instant inside the ioctl, so
+     * the ioctl's own duration cancels: the clock at the entry is the value plus the realtime from
+     * the saved one to the harness's reading, plus the raw time from that reading to the entry.
+     * Otherwise the value holds from KVM's snapshot inside the ioctl, placed at its raw midpoint.
+     */
     static Prediction fromSet(SetClockStep s, HostInstant entry) {
+        Long latency = entry.rawNs() - s.rawAfterNs();
+        if ((s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && s.realNs() > s.realtimeNs()) {
+            long clock = effectiveClock(s) + (entry.rawNs() - s.realRawNs());
+            return new Prediction(clock, s.realRawHalfWidthNs(), latency, "the last KVM_SET_CLOCK, with the realtime elapsed");
+        }
         long mid = s.rawBeforeNs() + (s.rawAfterNs() - s.rawBeforeNs()) / 2;
-        // KVM reads the realtime right after its snapshot, inside the ioctl: both taken at the midpoint.
-        long realtimeAtMid = (s.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 ? mid - s.rawBeforeNs() : 0;
-        long clock = effectiveClock(s) + realtimeAtMid + (entry.rawNs() - mid);
-        return new Prediction(clock, (s.rawAfterNs() - s.rawBeforeNs()) / 2, entry.rawNs() - s.rawAfterNs(), "the last KVM_SET_CLOCK");
+        return new Prediction(s.clockNs() + (entry.rawNs() - mid), (s.rawAfterNs() - s.rawBeforeNs()) / 2, latency, "the last KVM_SET_CLOCK");
     }
 
     /** The last {@code KVM_SET_CLOCK} issued while the guest was not running; null when none. */

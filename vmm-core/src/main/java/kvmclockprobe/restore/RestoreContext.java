@@ -31,9 +31,14 @@ public final class RestoreContext implements AutoCloseable {
     /** How long a pause or a first entry may take before it is a guest failure. */
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
 
-    /** One {@code KVM_SET_CLOCK} as issued. */
+    /**
+     * One {@code KVM_SET_CLOCK} as issued: the raw time just before and after the ioctl, and the host's
+     * {@code CLOCK_REALTIME} read before it between two raw reads ({@code realNs} at raw
+     * {@code realRawNs}, give or take {@code realRawHalfWidthNs}: a stall between two reads is not
+     * mistaken for realtime that did not pass).
+     */
     public record SetClockStep(long clockNs, int flags, long realtimeNs, long rawBeforeNs, long rawAfterNs, long realNs,
-                               boolean guestRunning, ClockData before) {}
+                               long realRawNs, long realRawHalfWidthNs, boolean guestRunning, ClockData before) {}
 
     private final Kvm kvm;
     private final SamplerSession source;
@@ -184,10 +189,13 @@ public final class RestoreContext implements AutoCloseable {
     public void setClock(Machine m, long clockNs, int flags, long realtimeNs) {
         boolean running = target != null && target.machine() == m;
         ClockData before = running ? m.vm().getClock() : null;
+        long rawReal = Libc.monotonicRawNs();
         long real = Libc.realtimeNs();
         long raw = Libc.monotonicRawNs();
         m.vm().setClock(clockNs, flags, realtimeNs);
-        sets.add(new SetClockStep(clockNs, flags, realtimeNs, raw, Libc.monotonicRawNs(), real, running, before));
+        long rawAfter = Libc.monotonicRawNs();
+        long half = (raw - rawReal) / 2;
+        sets.add(new SetClockStep(clockNs, flags, realtimeNs, raw, rawAfter, real, rawReal + half, half, running, before));
     }
 
     /**

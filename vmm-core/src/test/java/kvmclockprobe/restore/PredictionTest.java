@@ -45,9 +45,9 @@ class PredictionTest {
 
     @Test
     void theLastSetBeforeTheResumeIsCarriedToTheEntryInRawTimeAndSetsWhileTheGuestRanDoNotCount() {
-        SetClockStep early = new SetClockStep(1_000, 0, 0, 100_000_000L, 100_000_100L, 0, false, null);
-        SetClockStep last = new SetClockStep(7_000_000L, 0, 0, 800_000_000L, 800_000_400L, 0, false, null);
-        SetClockStep running = new SetClockStep(1L, 0, 0, 850_000_000L, 850_000_010L, 0, true, RESUMING);
+        SetClockStep early = new SetClockStep(1_000, 0, 0, 100_000_000L, 100_000_100L, 0, 99_999_990L, 10, false, null);
+        SetClockStep last = new SetClockStep(7_000_000L, 0, 0, 800_000_000L, 800_000_400L, 0, 799_999_990L, 10, false, null);
+        SetClockStep running = new SetClockStep(1L, 0, 0, 850_000_000L, 850_000_010L, 0, 849_999_990L, 10, true, RESUMING);
         Prediction p = Prediction.atEntry(null, List.of(early, last, running), RESUMING, 0, ENTRY, null);
         assertThat(p.clockAtEntryNs()).isEqualTo(7_000_000L + (900_000_000L - 800_000_200L));
         assertThat(p.bracketNs()).isEqualTo(200L);
@@ -56,13 +56,20 @@ class PredictionTest {
 
     @Test
     void realtimeAddsTheRealTimeElapsedSinceTheSavedRealtimeAndNeverGoesBack() {
-        SetClockStep s = new SetClockStep(7_000_000L, kvm_h.KVM_CLOCK_REALTIME, 1_000_000_000L, 800_000_000L, 800_000_400L,
-                1_200_000_000L, false, null);
+        // CLOCK_REALTIME read at raw 799.9 ms (give or take 30 ns), then a 4 ms stall before the ioctl
+        // (raw 804.0 to 804.4 ms): KVM adds the realtime elapsed at its own instant inside the ioctl,
+        // so the stall and the ioctl's length do not move the prediction.
+        SetClockStep s = new SetClockStep(7_000_000L, kvm_h.KVM_CLOCK_REALTIME, 1_000_000_000L, 804_000_000L, 804_400_000L,
+                1_200_000_000L, 799_900_000L, 30, false, null);
         assertThat(Prediction.effectiveClock(s)).isEqualTo(207_000_000L);
         Prediction p = Prediction.fromSet(s, ENTRY);
-        assertThat(p.clockAtEntryNs()).isEqualTo(207_000_000L + 200 + (900_000_000L - 800_000_200L));
-        SetClockStep backwards = new SetClockStep(7_000_000L, kvm_h.KVM_CLOCK_REALTIME, 2_000_000_000L, 0, 0, 1_000_000_000L, false, null);
+        assertThat(p.clockAtEntryNs()).isEqualTo(207_000_000L + (900_000_000L - 799_900_000L));
+        assertThat(p.bracketNs()).isEqualTo(30L);
+        SetClockStep backwards = new SetClockStep(7_000_000L, kvm_h.KVM_CLOCK_REALTIME, 2_000_000_000L, 800_000_000L, 800_000_400L,
+                1_000_000_000L, 799_999_990L, 10, false, null);
         assertThat(Prediction.effectiveClock(backwards)).isEqualTo(7_000_000L);
+        assertThat(Prediction.fromSet(backwards, ENTRY).clockAtEntryNs()).as("no realtime added: the value from the ioctl's midpoint")
+                .isEqualTo(7_000_000L + (900_000_000L - 800_000_200L));
     }
 
     @Test
