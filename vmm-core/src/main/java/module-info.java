@@ -13,4 +13,8 @@ module kvmclockprobe.core {
     exports kvmclockprobe.x86;
 
     opens kvmclockprobe.cli to info.picocli;
+    // check --trace writes and the tests read back the recorded traces: records of these packages
+    opens kvmclockprobe.measurement to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.clock to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.sampler to com.fasterxml.jackson.databind;
 }

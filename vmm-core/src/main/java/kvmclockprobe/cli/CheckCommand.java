@@ -133,13 +133,17 @@ final class CheckCommand implements Callable<Integer> {
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
                 : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
         return new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus.count(spec), strict,
-                traceDir == null ? null : (name, trace) -> {
-                    try {
-                        TraceJson.write(traceDir, name, trace);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException("could not write the trace of " + name + " to " + traceDir, e);
-                    }
-                });
+                traceDir == null ? null : this::writeTrace);
+    }
+
+    /** A trace that cannot be written is said on stderr; the verdict it belongs to stands. */
+    private void writeTrace(String name, kvmclockprobe.measurement.Trace trace) {
+        try {
+            TraceJson.write(traceDir, name, trace);
+        } catch (java.io.IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("kvmclock-probe: could not write the trace of " + name + " to " + traceDir + ": " + e);
+            spec.commandLine().getErr().flush();
+        }
     }
 
     private CompletableFuture<ObjectMapper> mapper;
