@@ -32,6 +32,29 @@ public final class RestoreJudge {
      */
     static final long PVCLOCK_VS_KVM_BOUND_NS = 1_000;
 
+    /** The host clocksources with which KVM keeps a master clock ({@code gtod_is_based_on_tsc()}, arch/x86/kvm/x86.c). */
+    static final java.util.Set<String> TSC_CLOCKSOURCES = java.util.Set.of("tsc", "hyperv_clocksource_tsc_page");
+
+    /**
+     * {@link #judge(Recipe, RestoreMeasurement)} on a host whose clocksource was {@code before} when the
+     * recipe started and {@code after} when it ended. Off the TSC (a kernel that found its TSC unstable
+     * switches away, as a loaded TCG lab's watchdog does), KVM keeps no master clock and rewrites the
+     * vCPUs' TSC offsets as they move between host CPUs: the guest TSC is no longer the host TSC plus
+     * a fixed offset, which the timing rests on, so nothing can be judged.
+     */
+    public static RestoreVerdict judge(Recipe recipe, RestoreMeasurement m, String before, String after) {
+        if (before == null || before.startsWith("unknown") || after == null || after.startsWith("unknown")) return judge(recipe, m);
+        if (before != null && !before.equals(after)) {
+            return new RestoreVerdict(Status.INCONCLUSIVE, "the host clocksource changed from " + before + " to " + after
+                    + " during the recipe (the kernel gave up its TSC): KVM's master clock and the vCPUs' TSC offsets went with it", null);
+        }
+        if (before != null && !TSC_CLOCKSOURCES.contains(before)) {
+            return new RestoreVerdict(Status.INCONCLUSIVE, "the host clocksource is " + before + ", not the TSC: KVM keeps no master "
+                    + "clock and the guest TSC is not the host TSC plus a fixed offset, which the timing needs", null);
+        }
+        return judge(recipe, m);
+    }
+
     public static RestoreVerdict judge(Recipe recipe, RestoreMeasurement m) {
         if (m.errorAtResumeNs() == null) {
             return new RestoreVerdict(Status.ERROR, "the guest saw no pvclock update after the resume: it cannot say where its clock resumed", null);

@@ -54,6 +54,7 @@ public final class RestoreRun {
     public static RestoreResult runOne(Kvm kvm, Recipe recipe, Settings settings) {
         log.info("restore: {}", recipe.name());
         SamplerSession.Options options = SamplerSession.Options.defaults();
+        String clocksourceBefore = HostProbe.clocksource();
         try (SamplerSession source = SamplerSession.start(kvm, settings.vcpus(), options);
              RestoreContext ctx = new RestoreContext(kvm, source, settings.pause(), options)) {
             source.sampleFor(WARM_UP);
@@ -62,7 +63,8 @@ public final class RestoreRun {
                 ClockData end = target.machine().vm().getClock();
                 List<VcpuStatus> last = target.stop(RestoreContext.STEP_TIMEOUT);
                 RestoreMeasurement m = measure(recipe, ctx, settings, target.events(), last, end);
-                return new RestoreResult.Measured(recipe, m, RestoreJudge.judge(recipe, m));
+                RestoreVerdict v = RestoreJudge.judge(recipe, m, clocksourceBefore, HostProbe.clocksource());
+                return new RestoreResult.Measured(recipe, m, v);
             }
         } catch (RecipeUnsupported e) {
             return new RestoreResult.Skipped(recipe, e.getMessage());

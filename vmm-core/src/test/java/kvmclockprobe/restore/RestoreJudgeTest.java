@@ -165,4 +165,19 @@ class RestoreJudgeTest {
         assertThat(v.status()).isEqualTo(Status.ERROR);
         assertThat(v.reason()).contains("cannot be predicted");
     }
+
+    @Test
+    void aHostOffItsTscOrLeavingItDuringTheRecipeIsInconclusive() {
+        RestoreMeasurement m = frozen(1_000, List.of(), false);
+        assertThat(RestoreJudge.judge(FROZEN, m, "tsc", "tsc").status()).isEqualTo(Status.PASS);
+        assertThat(RestoreJudge.judge(FROZEN, m, "hyperv_clocksource_tsc_page", "hyperv_clocksource_tsc_page").status()).isEqualTo(Status.PASS);
+        RestoreVerdict changed = RestoreJudge.judge(FROZEN, m, "tsc", "hpet");
+        assertThat(changed.status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(changed.reason()).contains("changed from tsc to hpet");
+        RestoreVerdict hpet = RestoreJudge.judge(FROZEN, m, "hpet", "hpet");
+        assertThat(hpet.status()).isEqualTo(Status.INCONCLUSIVE);
+        assertThat(hpet.reason()).contains("the host clocksource is hpet");
+        assertThat(RestoreJudge.judge(FROZEN, m, "unknown (no sysfs)", "unknown (no sysfs)").status()).as("unreadable: judged as it is")
+                .isEqualTo(Status.PASS);
+    }
 }
