@@ -51,10 +51,23 @@ public final class Derivation {
         for (int i = 0; i < vcpus; i++) steps[i] = w.after().tscOffsets().get(i) - w.before().tscOffsets().get(i);
         TriggerWindow tw = TriggerWindow.derive(w.events(), steps, w.before().pages(), w.after().pages());
         GuestEvent first = tw.firstChangeOnVcpu0();
-        long since = first != null ? first.oldParams().nsAt(first.tsc() - steps[0]) - first.oldParams().systemTimeNs()
-                : w.before().sinceSnapshotNs() + (w.effect().rawAfterNs() - w.before().rawNs());
+        long since = first == null ? w.before().sinceSnapshotNs() + (w.effect().rawAfterNs() - w.before().rawNs()) : sinceSnapshot(first, steps[0]);
         Long oldAtNew = first == null ? null : first.oldParams().nsAt(first.newParams().tscTimestamp() - steps[0]);
         return new Across(tw, since, oldAtNew, steps[0]);
+    }
+
+    /**
+     * The guest time from the last snapshot to the one at {@code change}. A new snapshot's
+     * {@code system_time} is {@code master_kernel_ns + kvmclock_offset}: the clock at the
+     * instant KVM took it, so the difference of the two references is that time exactly, however
+     * late the guest sampled the new page (under TCG, up to a scheduling delay later). Where the
+     * reference did not move forward (no snapshot), the guest's own reading at its first sample
+     * after the change.
+     */
+    static long sinceSnapshot(GuestEvent change, long tscStep) {
+        long bySnapshots = change.newParams().systemTimeNs() - change.oldParams().systemTimeNs();
+        long bySample = change.oldParams().nsAt(change.tsc() - tscStep) - change.oldParams().systemTimeNs();
+        return bySnapshots > 0 && bySnapshots <= bySample ? bySnapshots : bySample;
     }
 
     /** The control re-snapshot's jump on vCPU 0 and the time since the snapshot before it; the vDSO arithmetic's prediction where it exists. */

@@ -43,6 +43,7 @@ public final class HostFactsJson {
         else o.put("constant_tsc", c.constantTsc());
         c = c == null ? HostClock.unknown(h.clocksource()) : c;
         c.tscCalibration().forEach(o.putArray("tsc_calibration")::add);
+        o.put("kernel_log_readable", c.kernelLogReadable());
         ObjectNode caps = o.putObject("caps");
         h.caps().forEach((name, value) -> {
             caps.put(name, value);

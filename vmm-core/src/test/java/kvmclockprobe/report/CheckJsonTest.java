@@ -41,6 +41,7 @@ class CheckJsonTest {
               "raw_clock_vdso_unavailable": "not read",
               "constant_tsc": null,
               "tsc_calibration": [],
+              "kernel_log_readable": false,
               "caps": {
                 "adjust_clock": 7,
                 "adjust_clock_flags": ["TSC_STABLE", "REALTIME", "HOST_TSC"],
