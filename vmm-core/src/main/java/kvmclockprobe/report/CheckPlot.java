@@ -130,6 +130,10 @@ public final class CheckPlot {
             tMin = Math.min(tMin, p.timeS());
             tMax = Math.max(tMax, p.timeS());
         }
+        // never at an edge: the exact lines and their labels on both sides of it stay in view
+        double span = Math.max(tMax - tMin, 1e-3);
+        tMin = Math.min(tMin, -0.25 * span);
+        tMax = Math.max(tMax, 0.25 * span);
         double[] v = exact.valueRange(points, tMin, tMax);
         Axis xa = Axis.of(tMin, tMax, 8, 0);
         Axis ya = Axis.of(v[0], v[1], 5, 0.05);
