@@ -6,7 +6,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${KVMCLOCK_LAB_CACHE:-/var/cache/kvmclock-probe-lab}
-LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb12}
+LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb13}
 LAB_KERNEL_PACKAGE=linux-image-$LAB_KERNEL_VERSION-amd64-unsigned
 LAB_NAME=${LAB_NAME:-lab}
 LAB_T0=${EPOCHREALTIME/./}
@@ -103,20 +103,96 @@ lab_unlock() {
 }
 
 # ---- the lab's own apt state: its own sources list and lists under the cache ----
-# The mirror is the one the system's apt already uses (read at run time from apt-get
-# indextargets); the system's apt configuration and state are never touched.
-LAB_APT_SUITES=(bookworm bookworm-security trixie-backports sid)
+# The archives come from the system's configured apt sources, read from their files (one-line
+# .list and deb822 .sources, where apt-config says they are), never from what the system's apt
+# has fetched: a fresh host whose apt has fetched only its main suite (or nothing) works the
+# same. The security archive is the configured one, else derived from the main one (…/debian
+# -> …/debian-security, as Debian's mirrors lay them out). KVMCLOCK_LAB_MIRROR and
+# KVMCLOCK_LAB_SECURITY_MIRROR name them instead. The system's apt configuration and state are
+# never touched.
+# The suites by their archive names, so that they follow Debian's releases (every suite that
+# carries kernels); the lab shows each by its codename, read from its Release file (oldstable
+# bookworm, stable trixie, testing forky, unstable sid today). KVMCLOCK_LAB_SUITES="A B ..."
+# narrows them.
+LAB_APT_SUITES=(oldstable oldstable-security oldstable-backports stable stable-security stable-backports testing unstable experimental)
+[ -z "${KVMCLOCK_LAB_SUITES:-}" ] || read -r -a LAB_APT_SUITES <<<"$KVMCLOCK_LAB_SUITES"
 lab_apt_opts() {
     LAB_APT=(-o "Dir::Etc::SourceList=$LAB_CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State::Lists=$LAB_CACHE/apt/lists" -o APT::Get::List-Cleanup=0
         -o "Dir::Cache=$LAB_CACHE/apt/cache" -o "Dir::Cache::pkgcache=$LAB_CACHE/apt/cache/pkgcache.bin"
-        -o "Dir::Cache::srcpkgcache=$LAB_CACHE/apt/cache/srcpkgcache.bin")
+        -o "Dir::Cache::srcpkgcache=$LAB_CACHE/apt/cache/srcpkgcache.bin"
+        -o APT::Architectures::=amd64 -o Acquire::Languages=none)
+}
+
+# lab_apt_config_files: where the system's apt sources are: "LIST PARTS" (apt-config, which
+# honours APT_CONFIG).
+lab_apt_config_files() {
+    local sl=/etc/apt/sources.list sp=/etc/apt/sources.list.d
+    eval "$(apt-config shell sl Dir::Etc::sourcelist/f sp Dir::Etc::sourceparts/d 2>/dev/null)" 2>/dev/null || true
+    printf '%s %s\n' "${sl%/}" "${sp%/}"
+}
+
+# lab_apt_sources: "URI SUITE FILE" for every enabled deb source the system's apt configures,
+# from the one-line sources.list and parts/*.list and the deb822 parts/*.sources.
+lab_apt_sources() {
+    local sl sp f
+    read -r sl sp <<<"$(lab_apt_config_files)"
+    for f in "$sl" "$sp"/*.list; do
+        [ -f "$f" ] || continue
+        awk -v f="$f" '{ sub(/#.*/, "") } $1 == "deb" {
+            i = 2
+            if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+            if (i + 1 <= NF) print $i, $(i + 1), f }' "$f"
+    done
+    for f in "$sp"/*.sources; do
+        [ -f "$f" ] || continue
+        awk -v f="$f" '
+            function flush(  n, m, a, b, u, s) {
+                if (types ~ /(^|[ \t])deb([ \t]|$)/ && enabled !~ /^(no|false|0)$/) {
+                    n = split(uris, u, /[ \t]+/); m = split(suites, s, /[ \t]+/)
+                    for (a = 1; a <= n; a++) for (b = 1; b <= m; b++) if (u[a] != "" && s[b] != "") print u[a], s[b], f
+                }
+                types = uris = suites = last = ""; enabled = "yes"
+            }
+            BEGIN { enabled = "yes" }
+            /^#/ { next }
+            /^[ \t]*$/ { flush(); next }
+            /^[ \t]/ { v = $0; sub(/^[ \t]+/, "", v)
+                if (last == "uris") uris = uris " " v; else if (last == "suites") suites = suites " " v; else if (last == "types") types = types " " v
+                next }
+            /^[A-Za-z-]+:/ { k = tolower($0); sub(/:.*/, "", k); v = $0; sub(/^[^:]*:[ \t]*/, "", v); last = k
+                if (k == "types") types = v; else if (k == "uris") uris = v; else if (k == "suites") suites = v; else if (k == "enabled") enabled = tolower(v) }
+            END { flush() }' "$f"
+    done
+}
+
+# lab_apt_archives: sets LAB_MIRROR and LAB_SECURITY_MIRROR (empty when none was found) and
+# LAB_SECURITY_WHY (where the security archive came from, or why there is none).
+lab_apt_archives() {
+    local sources debian='(buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable|experimental)'
+    sources=$(lab_apt_sources)
+    LAB_MIRROR=${KVMCLOCK_LAB_MIRROR:-$(awk -v re="^$debian\$" '$2 ~ re && $1 !~ /-security\/?$/ { print $1; exit }' <<<"$sources")}
+    LAB_SECURITY_MIRROR=${KVMCLOCK_LAB_SECURITY_MIRROR:-}
+    if [ -n "$LAB_SECURITY_MIRROR" ]; then
+        LAB_SECURITY_WHY="KVMCLOCK_LAB_SECURITY_MIRROR"
+    else
+        LAB_SECURITY_MIRROR=$(awk -v re="^$debian-security\$" '$2 ~ re { print $1; exit }' <<<"$sources")
+        if [ -n "$LAB_SECURITY_MIRROR" ]; then
+            LAB_SECURITY_WHY="configured: $(awk -v re="^$debian-security\$" '$2 ~ re { print $3; exit }' <<<"$sources")"
+        elif [[ "${LAB_MIRROR%/}" == */debian ]]; then
+            LAB_SECURITY_MIRROR=${LAB_MIRROR%/}-security
+            LAB_SECURITY_WHY="derived from the main archive (no -security suite in the configured sources)"
+        else
+            LAB_SECURITY_WHY="none configured, and the main archive's URL does not end in /debian to derive it from"
+        fi
+    fi
+    LAB_MIRROR=${LAB_MIRROR%/} LAB_SECURITY_MIRROR=${LAB_SECURITY_MIRROR%/}
 }
 
 # lab_apt_ready [--refresh]: the lab's sources list and package lists, updated when missing,
 # older than KVMCLOCK_LAB_APT_MAX_AGE minutes (default 360) or with --refresh.
 lab_apt_ready() {
-    local refresh=${1:-} main sec t targets keyring=/usr/share/keyrings/debian-archive-keyring.gpg s uri
+    local refresh=${1:-} t keyring=/usr/share/keyrings/debian-archive-keyring.gpg s uri sl sp err left=() f name
     lab_apt_opts
     [ -n "${LAB_APT_READY:-}" ] && [ "$refresh" != --refresh ] && return 0
     command -v apt-get >/dev/null 2>&1 || lab_die "$LAB_EXIT_PACKAGE" "no apt-get: the lab downloads Debian's kernel packages with it"
@@ -124,55 +200,77 @@ lab_apt_ready() {
         lab_lock apt
         mkdir -p "$LAB_CACHE/apt/lists/partial" "$LAB_CACHE/apt/cache"
         chown _apt "$LAB_CACHE/apt/lists/partial" 2>/dev/null || true
-        targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null | sort -u)
-        main=$(awk '$1 !~ /security/ && $2 !~ /-(security|updates|backports|proposed-updates)$/ { print $1; exit }' <<<"$targets")
-        sec=$(awk '$2 ~ /-security$/ { print $1; exit }' <<<"$targets")
-        [ -n "$main" ] || lab_die "$LAB_EXIT_PACKAGE" "cannot find the system's Debian mirror in its apt configuration (apt-get indextargets lists no main suite)"
+        lab_apt_archives
+        read -r sl sp <<<"$(lab_apt_config_files)"
+        [ -n "$LAB_MIRROR" ] || lab_die "$LAB_EXIT_PACKAGE" "cannot find Debian's archive in the system's apt sources ($sl, $sp/*.list, $sp/*.sources): add one, e.g. $sp/debian.sources with the lines 'Types: deb', 'URIs: <the Debian mirror's URL, ending in /debian>', 'Suites: $(lab_host_suite)', 'Components: main', 'Signed-By: $keyring'; or set KVMCLOCK_LAB_MIRROR=URL"
         [ -f "$keyring" ] || lab_die "$LAB_EXIT_PACKAGE" "no $keyring (Debian's archive keys, package debian-archive-keyring)"
         {
             for s in "${LAB_APT_SUITES[@]}"; do
-                uri=$main
+                uri=$LAB_MIRROR
                 if [[ "$s" == *-security ]]; then
-                    [ -n "$sec" ] || continue
-                    uri=$sec
+                    [ -n "$LAB_SECURITY_MIRROR" ] || { left+=("$s"); continue; }
+                    uri=$LAB_SECURITY_MIRROR
                 fi
-                echo "deb [signed-by=$keyring] $uri $s main"
+                echo "deb [arch=amd64 signed-by=$keyring] $uri $s main"
             done
         } >"$LAB_CACHE/apt/sources.list.new"
+        if [ ${#left[@]} -gt 0 ]; then
+            lab_say "apt: no security archive ($LAB_SECURITY_WHY): ${left[*]} left out, and with them kernels such as 6.12.N+deb12; add the archive to the system's apt sources ('deb <the Debian security mirror's URL> $(lab_host_suite)-security main' in $sl) or set KVMCLOCK_LAB_SECURITY_MIRROR=URL"
+        fi
         if ! cmp -s "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"; then
             mv "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"
             refresh=--refresh
         else
             rm -f "$LAB_CACHE/apt/sources.list.new"
         fi
-        if [ "$refresh" = --refresh ] || [ ! -f "$LAB_CACHE/apt/updated" ] ||
+        if [ "$refresh" = --refresh ] || [ ! -f "$LAB_CACHE/apt/updated" ] || [ ! -s "$LAB_CACHE/apt/suites.txt" ] ||
             [ -n "$(find "$LAB_CACHE/apt/updated" -mmin +"${KVMCLOCK_LAB_APT_MAX_AGE:-360}" 2>/dev/null)" ]; then
             t=$(lab_now)
             if ! timeout 600 apt-get -q "${LAB_APT[@]}" update >"$LAB_CACHE/apt/update.log" 2>&1 ||
                 grep -qE '^(E|Err):' "$LAB_CACHE/apt/update.log"; then
-                lab_die "$LAB_EXIT_PACKAGE" "the lab's apt-get update failed: $(grep -m1 -E '^(E|Err):' "$LAB_CACHE/apt/update.log" || tail -n1 "$LAB_CACHE/apt/update.log") (log: $LAB_CACHE/apt/update.log)"
+                err=$(grep -m1 -E '^Err:' "$LAB_CACHE/apt/update.log" || grep -m1 -E '^E:' "$LAB_CACHE/apt/update.log" || tail -n1 "$LAB_CACHE/apt/update.log")
+                s=$(awk '/^Err:/ { print $3, "at", $2; exit }' "$LAB_CACHE/apt/update.log")
+                lab_die "$LAB_EXIT_PACKAGE" "the lab's apt-get update failed${s:+ for $s}: $err (log: $LAB_CACHE/apt/update.log; main archive $LAB_MIRROR, security archive ${LAB_SECURITY_MIRROR:-none}: $LAB_SECURITY_WHY). Name the archives with KVMCLOCK_LAB_MIRROR / KVMCLOCK_LAB_SECURITY_MIRROR, or leave a suite out with KVMCLOCK_LAB_SUITES"
             fi
+            # Each suite's name: its Release file's codename (sid for unstable; experimental).
+            for s in "${LAB_APT_SUITES[@]}"; do
+                f=$(ls "$LAB_CACHE/apt/lists/"*"_dists_${s}_InRelease" "$LAB_CACHE/apt/lists/"*"_dists_${s}_Release" 2>/dev/null | head -n1)
+                name=
+                [ -z "$f" ] || name=$(sed -n 's/^Codename: *//p' "$f" | head -n1)
+                [ "$s" != experimental ] || name=experimental
+                echo "$s ${name:-$s}"
+            done >"$LAB_CACHE/apt/suites.txt"
             touch "$LAB_CACHE/apt/updated"
             rm -f "$LAB_CACHE/apt/kernels.txt"
-            lab_say "apt: the lab's package lists (${LAB_APT_SUITES[*]}) updated in $(lab_since "$t")s"
+            lab_say "apt: the lab's package lists updated in $(lab_since "$t")s: $(awk '{ printf "%s%s", s, ($1 == $2 ? $1 : $2 " (" $1 ")"); s = ", " }' "$LAB_CACHE/apt/suites.txt") from $LAB_MIRROR${LAB_SECURITY_MIRROR:+ and $LAB_SECURITY_MIRROR ($LAB_SECURITY_WHY)}"
         fi
     ) || exit $?
     LAB_APT_READY=1
 }
 
+# lab_suites: "ARCHIVE-NAME NAME" per suite, in the lab's order (stable, stable-security, ...).
+lab_suites() {
+    lab_apt_ready
+    cat "$LAB_CACHE/apt/suites.txt"
+}
+
 # lab_kernel_index: prints "SUITE PACKAGE VERSION" for every amd64 kernel image, binary and
-# modules package in the lab's suites (cached as $LAB_CACHE/apt/kernels.txt per update).
+# modules package in the lab's suites, SUITE by its name (trixie, trixie-security, sid, ...);
+# cached as $LAB_CACHE/apt/kernels.txt per update.
 lab_kernel_index() {
     lab_apt_ready
     if [ ! -s "$LAB_CACHE/apt/kernels.txt" ]; then
         (
             lab_lock apt
-            local f s
+            local f s name
+            declare -A names=()
+            while read -r s name; do names[$s]=$name; done <"$LAB_CACHE/apt/suites.txt"
             for f in "$LAB_CACHE"/apt/lists/*_binary-amd64_Packages*; do
                 [ -f "$f" ] || continue
                 s=${f##*_dists_}
                 s=${s%%_*}
-                timeout 120 /usr/lib/apt/apt-helper cat-file "$f" | awk -v s="$s" '
+                [ -n "${names[$s]:-}" ] || continue
+                timeout 120 /usr/lib/apt/apt-helper cat-file "$f" | awk -v s="${names[$s]}" '
                     /^Package: / { p = $2 } /^Version: / { v = $2 }
                     /^$/ { if (p ~ /^linux-(image-[0-9].*-amd64-unsigned|binary-(unsigned-)?[0-9].*-amd64|modules-[0-9].*-amd64)$/ && p !~ /-(cloud|rt)-amd64/) print s, p, v; p = "" }'
             done | LC_ALL=C sort -u >"$LAB_CACHE/apt/kernels.txt.new"
@@ -182,62 +280,14 @@ lab_kernel_index() {
     cat "$LAB_CACHE/apt/kernels.txt"
 }
 
-# lab_suite_rank SUITE VERSION: 0 when SUITE is where the lab looks for VERSION first
-# (bookworm[-security] for +deb12 and 6.1.0-N, trixie-backports for +deb13, sid for +deb14).
-lab_suite_rank() {
-    case "$2" in
-        *+deb12 | 6.1.0-*) [[ "$1" == bookworm* ]] && echo 0 || echo 1 ;;
-        *+deb13) [ "$1" = trixie-backports ] && echo 0 || echo 1 ;;
-        *+deb14) [ "$1" = sid ] && echo 0 || echo 1 ;;
-        *) echo 1 ;;
-    esac
-}
-
-# lab_resolve_kernel VERSION: sets KV_VERSION, KV_RELEASE (uname -r), KV_SUITE, KV_PKG and
-# KV_PKG_VERSION (the package with vmlinuz), KV_MOD_PKG and KV_MOD_VERSION (empty when the
-# modules are in KV_PKG: the 6.x layout), KV_LAYOUT (6.x or 7.x). Exit 2 for an unknown version.
-lab_resolve_kernel() {
-    local v=$1 idx line best='' rank s p ver mods
-    [[ "$v" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?$ ]] ||
-        lab_die 2 "--kernel-version '$v' is not a Debian kernel version (like 6.1.0-57, 6.12.117+deb12, 7.3.4+deb13)"
-    idx=$(lab_kernel_index) || exit $?
-    # Candidates for the kernel itself: the 6.x image, the 7.x binary (signed or unsigned).
-    while read -r s p ver; do
-        case "$p" in
-            "linux-image-$v-amd64-unsigned" | "linux-binary-$v-amd64" | "linux-binary-unsigned-$v-amd64") ;;
-            *) continue ;;
-        esac
-        rank=$(lab_suite_rank "$s" "$v")
-        # Prefer the expected suite, then the unsigned binary (what the lab boots is the same).
-        case "$p" in linux-binary-unsigned-*) rank="${rank}0" ;; *) rank="${rank}1" ;; esac
-        if [ -z "$best" ] || [[ "$rank" < "${best%% *}" ]]; then best="$rank $s $p $ver"; fi
-    done <<<"$idx"
-    if [ -z "$best" ]; then
-        local near
-        local series
-        series=$(cut -d. -f1-2 <<<"$v")
-        near=$(lab_list_kernels 2>/dev/null | awk -v s="$series." 'index($1, s) == 1 { print $1 }' | tail -n 5 | tr '\n' ' ')
-        lab_die 2 "--kernel-version $v: no such Debian kernel in ${LAB_APT_SUITES[*]} (the newest of $series there: ${near:-none}; see --list-kernels)"
-    fi
-    read -r _ KV_SUITE KV_PKG KV_PKG_VERSION <<<"$best"
-    KV_VERSION=$v
-    KV_RELEASE=$v-amd64
-    KV_MOD_PKG='' KV_MOD_VERSION=''
-    if [[ "$KV_PKG" == linux-binary-* ]]; then
-        KV_LAYOUT=7.x
-        mods=$(awk -v s="$KV_SUITE" -v p="linux-modules-$v-amd64" -v ver="$KV_PKG_VERSION" '$1 == s && $2 == p && $3 == ver { print $2, $3; exit }' <<<"$idx")
-        [ -n "$mods" ] || lab_die "$LAB_EXIT_PACKAGE" "--kernel-version $v: $KV_PKG $KV_PKG_VERSION is in $KV_SUITE but linux-modules-$v-amd64 $KV_PKG_VERSION is not"
-        read -r KV_MOD_PKG KV_MOD_VERSION <<<"$mods"
-    else
-        KV_LAYOUT=6.x
-    fi
-}
-
-# lab_list_kernels: "VERSION SUITE PACKAGE(S) DEBIAN-VERSION" for every kernel the lab can boot.
-lab_list_kernels() {
+# lab_kernel_table: "VERSION SUITE PACKAGE MODULES-PACKAGE|- DEBIAN-VERSION ORDER" for every
+# kernel the lab can boot (a 7.x linux-binary only with its linux-modules of the same version;
+# the unsigned binary preferred), ORDER being the suite's place in the lab's list. VERSION is
+# the ABI name: 6.1.0-41, 6.12.117+deb13, 7.3 (experimental's 7.3~rc7-1~exp1).
+lab_kernel_table() {
     local idx
     idx=$(lab_kernel_index) || exit $?
-    awk '
+    awk 'FNR == NR { order[$2] = FNR; next }
         { have[$1 " " $2 " " $3] = 1 }
         $2 ~ /^linux-image-.*-amd64-unsigned$/ { v = $2; sub(/^linux-image-/, "", v); sub(/-amd64-unsigned$/, "", v); k[$1 " " v] = $2 " " $3 }
         $2 ~ /^linux-binary-(unsigned-)?.*-amd64$/ { v = $2; sub(/^linux-binary-(unsigned-)?/, "", v); sub(/-amd64$/, "", v)
@@ -245,23 +295,124 @@ lab_list_kernels() {
         END {
             for (x in k) {
                 split(x, a, " "); split(k[x], b, " ")
-                m = ""
+                m = "-"
                 if (b[1] ~ /^linux-binary/) {
                     if (!((a[1] " linux-modules-" a[2] "-amd64 " b[2]) in have)) { nomod++; continue }
-                    m = " + linux-modules-" a[2] "-amd64"
+                    m = "linux-modules-" a[2] "-amd64"
                 }
-                printf "%-18s %-18s %s%s (%s)\n", a[2], a[1], b[1], m, b[2]
+                print a[2], a[1], b[1], m, b[2], (a[1] in order ? order[a[1]] : 99)
             }
             if (nomod) printf "(not listed: %d linux-binary packages whose linux-modules package is not in the archive)\n", nomod > "/dev/stderr"
-        }' <<<"$idx" | sort -V
+        }' "$LAB_CACHE/apt/suites.txt" - <<<"$idx" | sort -V
+}
+
+# lab_series VERSION: a kernel version's series (6.1.0-41 -> 6.1, 6.12.117+deb13 -> 6.12, 7.3 -> 7.3).
+lab_series() { [[ "$1" =~ ^([0-9]+\.[0-9]+) ]] && echo "${BASH_REMATCH[1]}"; }
+
+# lab_newest_of: reads lab_kernel_table lines; prints the one whose Debian version is the highest
+# (dpkg --compare-versions: 7.3~rc7-1~exp1 is older than 7.3.4-1).
+lab_newest_of() {
+    local line best='' bv='' v
+    while read -r line; do
+        v=$(awk '{ print $5 }' <<<"$line")
+        if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$bv"; then best=$line bv=$v; fi
+    done
+    [ -z "$best" ] || printf '%s\n' "$best"
+}
+
+# lab_suite_name NAME: the lab's name of a suite given by its name or its archive name
+# (stable -> trixie, trixie -> trixie); empty when the lab has no such suite.
+lab_suite_name() {
+    lab_apt_ready
+    awk -v n="$1" '$1 == n || $2 == n { print $2; exit }' "$LAB_CACHE/apt/suites.txt"
+}
+
+# lab_resolve_kernel VERSION|SUITE: sets KV_VERSION, KV_RELEASE (uname -r), KV_SUITE, KV_PKG and
+# KV_PKG_VERSION (the package with vmlinuz), KV_MOD_PKG and KV_MOD_VERSION (empty when the
+# modules are in KV_PKG: the 6.x layout), KV_LAYOUT (6.x or 7.x). A suite's name (trixie,
+# trixie-security, sid, experimental, or stable, unstable, ...) is that suite's newest kernel.
+# Exit 2 for an unknown version or suite.
+lab_resolve_kernel() {
+    local v=$1 table best='' suite=''
+    table=$(lab_kernel_table 2>/dev/null) || exit $?
+    if [[ "$v" =~ ^[a-z] ]]; then
+        suite=$(lab_suite_name "$v")
+        [ -n "$suite" ] || lab_die 2 "--kernel-version $v: no such suite in the lab ($(awk '{ printf "%s%s", s, $2; s = " " }' "$LAB_CACHE/apt/suites.txt"), or oldstable, stable, testing, unstable, ...-security, ...-backports)"
+        best=$(awk -v s="$suite" '$2 == s' <<<"$table" | lab_newest_of)
+        [ -n "$best" ] || lab_die 2 "--kernel-version $v: the suite $suite has no kernel the lab can boot (see --list-kernels)"
+        v=${best%% *}
+        lab_say "kernel: $1 = $v, the newest kernel in $suite"
+    else
+        [[ "$v" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+(\.[0-9]+)?)?$ ]] ||
+            lab_die 2 "--kernel-version '$v' is not a Debian kernel version (like 6.1.0-57, 6.12.117+deb13, 7.2.13+deb14, 7.3) or suite (trixie, sid, experimental, stable, ...)"
+        # The suite first in the lab's order that has it (the release before its backports).
+        best=$(awk -v v="$v" '$1 == v' <<<"$table" | sort -k6,6n | head -n1)
+        if [ -z "$best" ]; then
+            local series near
+            series=$(lab_series "$v")
+            # The nearest: the same series, built for the same release (+debN) when there are such.
+            near=$(awk -v s="$series" -v d="$([[ "$v" == *+deb* ]] && echo "+${v##*+}")" '{ split($1, a, /[.+-]/)
+                if (a[1] "." a[2] == s) { all = all $1 " (" $2 ") "; if (d != "" && index($1, d) && substr($1, index($1, d)) == d) same = same $1 " (" $2 ") " } }
+                END { print (same != "" ? same : all) }' <<<"$table" | tr ' ' '\n' | paste -d' ' - - | grep -v '^ *$' | tail -n 4 | tr '\n' ' ')
+            lab_die 2 "--kernel-version $v: no such Debian kernel in $(awk '{ printf "%s%s", s, $2; s = " " }' "$LAB_CACHE/apt/suites.txt") (of $series there: ${near:-none}; see --list-kernels)"
+        fi
+    fi
+    local mods
+    read -r KV_VERSION KV_SUITE KV_PKG mods KV_PKG_VERSION _ <<<"$best"
+    KV_RELEASE=$KV_VERSION-amd64
+    KV_MOD_PKG='' KV_MOD_VERSION=''
+    if [[ "$KV_PKG" == linux-binary-* ]]; then
+        KV_LAYOUT=7.x KV_MOD_PKG=$mods KV_MOD_VERSION=$KV_PKG_VERSION
+    else
+        KV_LAYOUT=6.x
+    fi
+}
+
+# lab_list_kernels: "VERSION SUITE PACKAGE(S) (DEBIAN-VERSION)" for every kernel the lab can
+# boot, "<- newest X.Y" on the newest of each series (by Debian version, across the suites),
+# then each suite's newest kernel.
+lab_list_kernels() {
+    local table s series line newest=()
+    table=$(lab_kernel_table) || exit $?
+    for series in $(awk '{ print $1 }' <<<"$table" | while read -r v; do lab_series "$v"; done | sort -uV); do
+        line=$(awk -v s="$series" '{ split($1, a, /[.+~-]/); if (a[1] "." a[2] == s) print }' <<<"$table" | lab_newest_of)
+        newest+=("${line%% *} ${series}")
+    done
+    printf '%s\n' "${newest[@]}" >"$LAB_CACHE/apt/.newest"
+    awk 'FNR == NR { n[$1] = $2; next }
+        { m = ($4 == "-" ? "" : " + " $4); mark = ($1 in n ? "  <- newest " n[$1] : "")
+          printf "%-18s %-20s %s%s (%s)%s\n", $1, $2, $3, m, $5, mark }' "$LAB_CACHE/apt/.newest" - <<<"$table"
+    echo
+    echo "newest kernel of each suite (--kernel-version SUITE):"
+    local name label
+    while read -r s name; do
+        line=$(awk -v s="$name" '$2 == s' <<<"$table" | lab_newest_of)
+        label=$name
+        [ "$s" = "$name" ] || label="$name ($s)"
+        if [ -n "$line" ]; then line="${line%% *} ($(awk '{ print $5 }' <<<"$line"))"; else line=none; fi
+        printf '  %-40s %s\n' "$label" "$line"
+    done < <(cat "$LAB_CACHE/apt/suites.txt")
 }
 
 # lab_newest_kernel SERIES: the newest version the lab can boot in a series (6.1 = 6.1.0-N;
-# 6.12, 7.2, 7.3 = 6.12.N+debM ...), by Debian version; empty when there is none.
+# 6.12, 7.2, 7.3 = 6.12.N+debM ...), by Debian version; empty when there is none. A released
+# kernel only: experimental's 7.3 (7.3~rc7) is not the newest of 7.3.
 lab_newest_kernel() {
-    local re
-    if [ "$1" = 6.1 ]; then re='^6\.1\.0-[0-9]+$'; else re="^${1//./\\.}\\.[0-9]+(\\+deb[0-9]+)?\$"; fi
-    lab_list_kernels 2>/dev/null | awk '{ print $1 }' | { grep -E "$re" || true; } | sort -V | tail -n1
+    local re line
+    if [ "$1" = 6.1 ]; then re='^6\.1\.0-[0-9]+$'; else re="^${1//./\\.}\\.[0-9]+(\\+deb[0-9]+(\\.[0-9]+)?)?\$"; fi
+    line=$(lab_kernel_table 2>/dev/null | awk -v re="$re" '$1 ~ re' | lab_newest_of)
+    [ -z "$line" ] || echo "${line%% *}"
+}
+
+# lab_suite_newest: "SUITE VERSION" for each suite's newest kernel, in the lab's order (a
+# suite with none is left out).
+lab_suite_newest() {
+    local table s name line
+    table=$(lab_kernel_table 2>/dev/null) || exit $?
+    while read -r s name; do
+        line=$(awk -v s="$name" '$2 == s' <<<"$table" | lab_newest_of)
+        [ -z "$line" ] || echo "$name ${line%% *}"
+    done <"$LAB_CACHE/apt/suites.txt"
 }
 
 # lab_fetch_deb NAME [VERSION]: prints the path of NAME's .deb in the cache, downloading it
@@ -361,9 +512,9 @@ lab_sha_of_files() {
 # 6.1.0-N and +deb12, trixie for +deb13, sid for +deb14), whose compiler built it.
 lab_kernel_suite() {
     case "$1" in
-        *+deb12 | 6.1.0-*) echo bookworm ;;
-        *+deb13) echo trixie ;;
-        *+deb14) echo sid ;;
+        *+deb12 | *+deb12.* | 6.1.0-*) echo bookworm ;;
+        *+deb13 | *+deb13.*) echo trixie ;;
+        *+deb14 | *+deb14.*) echo sid ;;
         *) lab_die 2 "cannot tell which Debian release built kernel $1 (expected 6.1.0-N or a +debNN version)" ;;
     esac
 }
@@ -446,7 +597,7 @@ lab_in_chroot() {
 # the tarball would not hold them; not a git checkout; no JDK >= 25 with jlink). The caller then
 # runs the jars with the host's JDK. Sets LAB_RELEASE_JDK (the JDK that builds the tarball).
 lab_release_usable() {
-    LAB_RELEASE_WHY= LAB_RELEASE_JDK=
+    LAB_RELEASE_WHY='' LAB_RELEASE_JDK=''
     git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 || { LAB_RELEASE_WHY="$ROOT is not a git checkout"; return 1; }
     if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
         LAB_RELEASE_WHY="the working tree has uncommitted changes, which HEAD's release tarball would not hold"
