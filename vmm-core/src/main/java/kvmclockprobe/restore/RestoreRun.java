@@ -9,9 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import kvmclockprobe.bindings.kvm_h;
-import kvmclockprobe.clock.AnalyticDrift;
-import kvmclockprobe.clock.DriftEstimate;
-import kvmclockprobe.host.HostClock;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
@@ -94,87 +91,26 @@ public final class RestoreRun {
         long hostGapNs = entry.rawNs() - exit.rawNs();
         boolean real = recipe.intent() == Intent.REAL_TIME;
 
-        List<Long> predictedLater = ctx.sets().stream().filter(SetClockStep::guestRunning)
-                .map(s -> Prediction.effectiveClock(s) - s.before().clockNs()).toList();
-        SetClockStep lastSet = Prediction.lastBeforeResume(ctx.sets());
-        long slew = lastSet != null && (lastSet.flags() & kvm_h.KVM_CLOCK_REALTIME) != 0 && ctx.captured() != null
-                ? (lastSet.realNs() - ctx.capturedRealNs()) - (lastSet.rawBeforeNs() - ctx.capturedRawNs()) : 0;
         Prediction prediction = Prediction.atEntry(ctx.savedGuestClock(), ctx.sets(), ctx.atResume(), ctx.atResumeRawNs(), entry,
                 ctx.targetTscOffset());
-        long predictionBracketNs = prediction.bracketNs();
-        Long resumeLatency = prediction.resumeLatencyNs();
 
-        Long step = null, exitSlack = null, entrySlack = null, intended = null, error = null, predicted = null, pvclockVsKvm = null;
-        String timing = "coarse";
-        long uncertainty;
         TscOffset src = ctx.sourceTscOffset();
         TscOffset dst = ctx.targetTscOffset();
+        Timing t = first == null ? Timing.none(prediction.bracketNs() + RATE_GUARD_NS)
+                : exit.hasTsc() && entry.hasTsc() && src != null && dst != null
+                ? Timing.onGuestTsc(first, lastBeforeNs, exit, entry, src, dst, ctx.atResume(), prediction.bracketNs(), diagnostics)
+                : Timing.coarse(first, lastBeforeNs, exit, ctx.atStop(), prediction.bracketNs(), diagnostics);
+        Long error = null, predicted = null, intended = null, step = null;
         if (first != null) {
+            long intendedAtEntry = t.clockAtExit() + (real ? hostGapNs : 0);
             step = first.ns() - lastBeforeNs;
-            long clockAtExit;
-            long clockAtEntry;
-            if (exit.hasTsc() && entry.hasTsc() && src != null && dst != null) {
-                timing = "guest TSC";
-                long guestTscExit = exit.hostTsc() + src.cycles();
-                long guestTscEntry = entry.hostTsc() + dst.cycles();
-                clockAtExit = first.oldParams().nsAtSigned(guestTscExit);
-                clockAtEntry = first.newParams().nsAtSigned(guestTscEntry);
-                exitSlack = clockAtExit - lastBeforeNs;
-                entrySlack = first.ns() - clockAtEntry;
-                ClockData r = ctx.atResume();
-                if (r.hasHostTsc()) {
-                    // KVM_GET_CLOCK just before the resume, carried to the entry on the host TSC: the clock
-                    // KVM holds for the VM, against the pvclock it then wrote for the guest.
-                    long cycles = entry.hostTsc() - r.hostTsc();
-                    long kvmAtEntry = r.clockNs() + (cycles >= 0 ? cyclesToNs(first, cycles) : -cyclesToNs(first, -cycles));
-                    pvclockVsKvm = clockAtEntry - kvmAtEntry;
-                }
-                long cycles = exit.widthCycles() + entry.widthCycles() + src.uncertaintyCycles() + dst.uncertaintyCycles();
-                uncertainty = cyclesToNs(first, cycles) + predictionBracketNs + RATE_GUARD_NS;
-                if (exitSlack < 0 || entrySlack < 0) {
-                    diagnostics.add("the host instants do not bracket the guest's readings (exit slack " + exitSlack + " ns, entry slack "
-                            + entrySlack + " ns): a TSC offset or the TSC rate is not what the probe assumes");
-                }
-            } else {
-                clockAtExit = lastBeforeNs;
-                clockAtEntry = first.ns();
-                long stopSlack = ctx.atStop().clockNs() - lastBeforeNs;
-                uncertainty = Math.max(20_000, 2 * Math.abs(stopSlack)) + predictionBracketNs;
-                diagnostics.add("coarse timing: " + (!exit.hasTsc() ? "the host TSC cannot be read here" : "no TSC offset")
-                        + "; the guest's own running time around the pause counts as error");
-            }
-            long intendedAtEntry = clockAtExit + (real ? hostGapNs : 0);
-            error = clockAtEntry - intendedAtEntry;
+            error = t.clockAtEntry() - intendedAtEntry;
             predicted = prediction.clockAtEntryNs() == null ? null : prediction.clockAtEntryNs() - intendedAtEntry;
             intended = step - error;
-        } else {
-            uncertainty = predictionBracketNs + RATE_GUARD_NS;
         }
         ClockData captured = ctx.captured() != null ? ctx.captured() : ctx.atStop();
         long stopLatency = captured.clockNs() - lastBeforeNs;
-        // Where the kernel matters: the clock the VMM captured against the guest's own at that instant.
-        // In master-clock mode KVM_GET_CLOCK is the guest's line (C = B without TSC scaling); without it,
-        // it is A, and the guest's B has drifted from A since its last pvclock update by the analytic drift.
-        Double driftNsPerSec = null;
-        Long captureVsGuest = null, predictedCaptureVsGuest = null;
-        if (first != null) {
-            try {
-                HostClock clock = HostClock.read();
-                driftNsPerSec = AnalyticDrift.of(ctx.sourceTscKhz(), clock.clocksource(), clock.vdsoRaw(), clock.vdsoUnavailable(),
-                        first.oldParams()).bMinusANsPerSec();
-            } catch (RuntimeException e) {
-                diagnostics.add("no analytic drift: " + e.getMessage());
-            }
-            if (captured.hasHostTsc() && src != null) {
-                captureVsGuest = captured.clockNs() - first.oldParams().nsAtSigned(captured.hostTsc() + src.cycles());
-            }
-            if (captured.tscStable()) {
-                predictedCaptureVsGuest = 0L;
-            } else if (driftNsPerSec != null && exit.hasTsc() && src != null) {
-                long sinceUpdate = cyclesToNs(first, Math.max(0, exit.hostTsc() + src.cycles() - first.oldParams().tscTimestamp()));
-                predictedCaptureVsGuest = DriftEstimate.resnapshotJumpNs(driftNsPerSec, sinceUpdate);
-            }
-        }
+        CaptureCheck cap = first == null ? new CaptureCheck(null, null, null) : CaptureCheck.of(ctx, captured, first, exit, src, diagnostics);
         List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();
         boolean guestStopped = changes.stream().anyMatch(e -> e.newParams().guestStopped());
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
@@ -183,10 +119,23 @@ public final class RestoreRun {
         List<String> steps = steps(ctx, lastBeforeNs, hostGapNs, src, dst, prediction);
         CrossVcpu cross = crossVcpu(ctx, lastAll, events);
         return new RestoreMeasurement(recipe.name(), recipe.intent(), settings.vcpus(), settings.pause().toMillis(),
-                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, exitSlack, entrySlack, intended, error, predicted,
-                uncertainty, timing, pvclockVsKvm, driftNsPerSec, captureVsGuest, predictedCaptureVsGuest, stopLatency, resumeLatency, slew, later, predictedLater, tscCycles, tscNs, guestStopped,
+                lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, t.exitSlackNs(), t.entrySlackNs(), intended, error, predicted,
+                t.uncertaintyNs(), t.name(), t.pvclockVsKvmNs(), cap.driftNsPerSec(), cap.captureVsGuestNs(), cap.predictedNs(), stopLatency,
+                prediction.resumeLatencyNs(), realtimeSlewNs(ctx), later, predictedLaterJumps(ctx), tscCycles, tscNs, guestStopped,
                 ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics,
                 MasterClockAfter.of(changes), cross);
+    }
+
+    /** For each {@code KVM_SET_CLOCK} while the guest ran: the value set minus the clock read just before. */
+    static List<Long> predictedLaterJumps(RestoreContext ctx) {
+        return ctx.sets().stream().filter(SetClockStep::guestRunning).map(s -> Prediction.effectiveClock(s) - s.before().clockNs()).toList();
+    }
+
+    /** With {@code KVM_CLOCK_REALTIME}: realtime minus raw time elapsed from the capture to the last set before the resume. */
+    static long realtimeSlewNs(RestoreContext ctx) {
+        SetClockStep s = Prediction.lastBeforeResume(ctx.sets());
+        if (s == null || (s.flags() & kvm_h.KVM_CLOCK_REALTIME) == 0 || ctx.captured() == null) return 0;
+        return (s.realNs() - ctx.capturedRealNs()) - (s.rawBeforeNs() - ctx.capturedRawNs());
     }
 
     /** The sequence as issued, one line per step, for the report. */
