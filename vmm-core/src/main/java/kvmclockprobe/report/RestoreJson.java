@@ -48,6 +48,21 @@ public final class RestoreJson {
         o.put("expects_guest_stopped", t.recipe().expectsGuestStopped());
         RestoreMeasurement m = t instanceof RestoreResult.Measured x ? x.measurement() : null;
         Long bound = t instanceof RestoreResult.Measured x ? x.verdict().boundNs() : null;
+        measurement(o, m, bound);
+        vcpus(o, m);
+        ArrayNode later = o.putArray("later_jumps_ns");
+        if (m != null) m.laterJumpsNs().forEach(later::add);
+        ArrayNode predictedLater = o.putArray("predicted_later_jumps_ns");
+        if (m != null) m.predictedLaterJumpsNs().forEach(predictedLater::add);
+        ArrayNode steps = o.putArray("steps");
+        if (m != null) m.steps().forEach(steps::add);
+        ArrayNode diagnostics = o.putArray("diagnostics");
+        RestoreTap.diagnostics(t).forEach(diagnostics::add);
+        return o;
+    }
+
+    /** What was measured of the clock across the pause; every key null where nothing was. */
+    static void measurement(ObjectNode o, RestoreMeasurement m, Long bound) {
         o.put("error_at_resume_ns", m == null ? null : m.errorAtResumeNs());
         o.put("predicted_error_ns", m == null ? null : m.predictedErrorNs());
         o.put("bound_ns", bound);
@@ -74,16 +89,6 @@ public final class RestoreJson {
         o.put("master_clock_after", m == null ? null : m.masterClockAfter());
         o.put("samples_before", m == null ? null : (Long) m.samplesBefore());
         o.put("samples_after", m == null ? null : (Long) m.samplesAfter());
-        vcpus(o, m);
-        ArrayNode later = o.putArray("later_jumps_ns");
-        if (m != null) m.laterJumpsNs().forEach(later::add);
-        ArrayNode predictedLater = o.putArray("predicted_later_jumps_ns");
-        if (m != null) m.predictedLaterJumpsNs().forEach(predictedLater::add);
-        ArrayNode steps = o.putArray("steps");
-        if (m != null) m.steps().forEach(steps::add);
-        ArrayNode diagnostics = o.putArray("diagnostics");
-        RestoreTap.diagnostics(t).forEach(diagnostics::add);
-        return o;
     }
 
     /** The master clock after the resume and the vCPUs against one another (issue 21's per-vCPU results). */
