@@ -42,4 +42,13 @@ public record HostFacts(
         if (v == null) throw new IllegalArgumentException("capability not probed: " + c.kernelName());
         return v;
     }
+
+    /**
+     * The raw clock's {@code mult}/{@code shift} the tsc clocksource gets for {@link #tscKhz}
+     * ({@code clocks_calc_mult_shift}), to set beside the vDSO's; null where the clocksource is
+     * not tsc or the rate is unknown.
+     */
+    public kvmclockprobe.clock.KernelClockArithmetic.ClocksourceScale computedRawClock() {
+        return "tsc".equals(clocksource) && tscKhz > 0 ? kvmclockprobe.clock.KernelClockArithmetic.tscClocksource(tscKhz) : null;
+    }
 }

@@ -20,8 +20,8 @@ public final class HostFactsJson {
         o.put("tsc_khz", h.tscKhz());
         // What the tsc clocksource's raw clock converts with, by the kernel's arithmetic for tsc_khz
         // (null where the clocksource is not tsc, or the rate is unknown).
-        if ("tsc".equals(h.clocksource()) && h.tscKhz() > 0) {
-            KernelClockArithmetic.ClocksourceScale raw = KernelClockArithmetic.tscClocksource(h.tscKhz());
+        KernelClockArithmetic.ClocksourceScale raw = h.computedRawClock();
+        if (raw != null) {
             o.put("raw_clock_mult", raw.mult());
             o.put("raw_clock_shift", raw.shift());
         } else {
