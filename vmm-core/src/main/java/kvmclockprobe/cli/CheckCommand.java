@@ -148,9 +148,6 @@ final class CheckCommand implements Callable<Integer> {
 
     private CompletableFuture<ObjectMapper> mapper;
 
-    /** Until restore runs through {@link SignalSafeRun} too. */
-    static final Duration STOP_WAIT = SignalSafeRun.STOP_WAIT;
-
     private int write(CheckReport report) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (tap) CheckTap.print(out, report);

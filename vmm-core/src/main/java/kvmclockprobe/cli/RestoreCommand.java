@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -85,33 +82,16 @@ final class RestoreCommand implements Callable<Integer> {
         OutputFile.requireWritable(spec, "--json", json);
         OutputFile.requireWritable(spec, "--junit", junit);
         RestoreRun.Settings settings = new RestoreRun.Settings(Duration.ofMillis(pauseMs), Duration.ofMillis(afterMs), vcpus.count(spec));
-        // SIGINT/SIGTERM: the recipe under way is interrupted (its VMs closed, reported as an error), the
-        // rest are not run, and the results so far are written before the JVM exits (within STOP_WAIT).
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch written = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            main.interrupt();
-            try {
-                written.await(CheckCommand.STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // SIGINT/SIGTERM: the recipe under way is interrupted (its VMs closed, reported as an error),
+        // the rest are not run, and the results so far are written before the JVM exits.
+        return SignalSafeRun.<RestoreReport>run("restore", (stop, soFar) -> {
+            try (Kvm kvm = device.open()) {
+                HostFacts host = HostProbe.collect(kvm);
+                List<RestoreResult> results = RestoreRun.run(kvm, recipes, settings, stop,
+                        done -> soFar.accept(new RestoreReport(host, settings, done, recipes.size())));
+                return new RestoreReport(host, settings, results, recipes.size());
             }
-        }, "restore-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Kvm kvm = device.open()) {
-            HostFacts host = HostProbe.collect(kvm);
-            List<RestoreResult> results = RestoreRun.run(kvm, recipes, settings, stop::get);
-            return write(new RestoreReport(host, settings, results, recipes.size()));
-        } finally {
-            written.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: the JVM exits when it returns
-            }
-        }
+        }, this::write, r -> r, spec.commandLine().getErr());
     }
 
     private int write(RestoreReport report) throws java.io.IOException {

@@ -40,10 +40,17 @@ public final class RestoreRun {
     private RestoreRun() {}
 
     public static List<RestoreResult> run(Kvm kvm, List<Recipe> recipes, Settings settings, BooleanSupplier stop) {
+        return run(kvm, recipes, settings, stop, r -> { });
+    }
+
+    /** @param soFar given the results finished so far, after each recipe */
+    public static List<RestoreResult> run(Kvm kvm, List<Recipe> recipes, Settings settings, BooleanSupplier stop,
+                                          java.util.function.Consumer<List<RestoreResult>> soFar) {
         List<RestoreResult> results = new ArrayList<>();
         for (Recipe r : recipes) {
             if (stop.getAsBoolean()) break;
             results.add(runOne(kvm, r, settings));
+            soFar.accept(List.copyOf(results));
         }
         return results;
     }
