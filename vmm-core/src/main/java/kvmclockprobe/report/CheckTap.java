@@ -20,27 +20,16 @@ public final class CheckTap {
     private CheckTap() {}
 
     public static void print(PrintWriter out, CheckReport r) {
-        out.println("TAP version 13");
-        // Interrupted: the plan still counts every selected trigger, so a TAP reader sees the missing ones.
-        out.println("1.." + r.planned());
-        if (r.interrupted()) {
-            out.println("# incomplete: interrupted by SIGINT/SIGTERM after " + r.results().size() + " of " + r.planned() + " triggers");
-        }
+        Tap.header(out, r.planned(), r.results().size(), r.interrupted(), "triggers");
         int n = 0;
         for (TriggerResult t : r.results()) {
             n++;
-            String name = description(t.trigger());
-            for (String d : diagnostics(t)) comment(out, name + ": ", d);
-            switch (t.status()) {
-                case PASS -> out.println("ok " + n + " " + name);
-                case FAIL -> out.println("not ok " + n + " " + name);
-                case SKIP, INCONCLUSIVE -> out.println("ok " + n + " " + name + " # SKIP " + t.status().skipMessage(CheckTable.oneLine(t.reason())));
-                // ksft_test_result_error(): "not ok N # error <msg>"
-                case ERROR -> out.println("not ok " + n + " " + name + " # error " + CheckTable.oneLine(t.reason()));
-            }
+            String name = Tap.description(t.trigger());
+            for (String d : diagnostics(t)) Tap.comment(out, name + ": ", d);
+            Tap.result(out, n, name, t.status(), t.reason());
         }
-        out.printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d%n",
-                r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
+        Tap.totals(out, r.count(Status.PASS), r.count(Status.FAIL), 0, 0, r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE),
+                r.count(Status.ERROR));
     }
 
     /** What a reader of the TAP stream needs besides the verdict, one item per {@code #} line. */
@@ -70,15 +59,6 @@ public final class CheckTap {
     }
 
     /** One {@code # prefix} line per line of {@code text}: a line break must never end the comment. */
-    private static void comment(PrintWriter out, String prefix, String text) {
-        for (String l : (text == null ? "" : text).split("\\R", -1)) out.println(("# " + prefix + l).stripTrailing());
-    }
-
-    /** The test point description: one line, and a {@code #} escaped so it cannot start a directive. */
-    private static String description(String trigger) {
-        return CheckTable.oneLine(trigger).replace("\\", "\\\\").replace("#", "\\#");
-    }
-
     private static String onOff(Boolean b) {
         return b == null ? "unknown" : b ? "on" : "off";
     }

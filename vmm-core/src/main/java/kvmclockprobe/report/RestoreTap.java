@@ -19,33 +19,24 @@ public final class RestoreTap {
     private RestoreTap() {}
 
     public static void print(PrintWriter out, RestoreReport r) {
-        out.println("TAP version 13");
-        out.println("1.." + r.planned());
-        if (r.results().size() < r.planned()) {
-            out.println("# incomplete: interrupted after " + r.results().size() + " of " + r.planned() + " recipes");
-        }
+        Tap.header(out, r.planned(), r.results().size(), false, "recipes");
         int n = 0;
         long xpass = 0;
         for (RestoreResult t : r.results()) {
             n++;
-            String name = CheckTable.oneLine(t.recipe().name()).replace("#", "\\#");
-            for (String d : lines(t)) out.println(("# " + name + ": " + d).stripTrailing());
-            String reason = CheckTable.oneLine(t.reason());
+            String name = Tap.description(t.recipe().name());
+            for (String d : lines(t)) Tap.comment(out, name + ": ", d);
             if (t.expectedFailure()) {
-                out.println("ok " + n + " " + name + " # XFAIL known-bad sequence, shown for contrast: " + reason);
-                continue;
-            }
-            if (t.unexpectedPass()) xpass++;
-            switch (t.status()) {
-                case PASS -> out.println(t.unexpectedPass() ? "not ok " + n + " " + name + " # the known-bad sequence did not show its problem"
-                        : "ok " + n + " " + name);
-                case FAIL -> out.println("not ok " + n + " " + name);
-                case SKIP, INCONCLUSIVE -> out.println("ok " + n + " " + name + " # SKIP " + t.status().skipMessage(reason));
-                case ERROR -> out.println("not ok " + n + " " + name + " # error " + reason);
+                Tap.xfail(out, n, name, "known-bad sequence, shown for contrast: " + t.reason());
+            } else if (t.unexpectedPass()) {
+                xpass++;
+                out.println("not ok " + n + " " + name + " # the known-bad sequence did not show its problem");
+            } else {
+                Tap.result(out, n, name, t.status(), t.reason());
             }
         }
-        out.printf("# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d%n", r.count(Status.PASS) - xpass,
-                r.count(Status.FAIL), r.expectedFailures(), xpass, r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
+        Tap.totals(out, r.count(Status.PASS) - xpass, r.count(Status.FAIL), r.expectedFailures(), xpass,
+                r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
     }
 
     /** The verdict line, the measurement and the steps, for TAP {@code #} lines and JUnit's system-out. */
