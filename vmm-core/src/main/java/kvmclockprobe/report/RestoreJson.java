@@ -91,7 +91,7 @@ public final class RestoreJson {
         o.put("samples_after", m == null ? null : (Long) m.samplesAfter());
     }
 
-    /** The master clock after the resume and the vCPUs against one another (issue 21's per-vCPU results). */
+    /** The master clock after the resume and the vCPUs against one another. */
     static void vcpus(ObjectNode o, RestoreMeasurement m) {
         MasterClockAfter mc = m == null ? null : m.masterClock();
         CrossVcpu c = m == null ? null : m.crossVcpu();

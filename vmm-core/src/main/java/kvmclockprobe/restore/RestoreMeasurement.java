@@ -29,7 +29,7 @@ import java.util.List;
  * @param pvclockVsKvmClockNs   the guest's pvclock at the entry minus {@code KVM_GET_CLOCK} of the resuming VM (read just
  *                              before, carried to the entry on the host TSC): 0 for a kernel whose pvclock is its own clock;
  *                              null without the host TSC
- * @param driftNsPerSec         the analytic B-A drift of the source VM's pvclock (issue 6's arithmetic)
+ * @param driftNsPerSec         the B-A drift of the source VM's pvclock by the kernel's arithmetic
  * @param captureVsGuestClockNs the clock the VMM captured minus the guest's own clock at that instant (on the host TSC);
  *                              null when {@code KVM_GET_CLOCK} gave no host TSC (master clock off)
  * @param predictedCaptureVsGuestClockNs 0 in master-clock mode ({@code KVM_GET_CLOCK} is the guest's line); without it,

@@ -22,7 +22,7 @@ import kvmclockprobe.sys.Libc;
 public final class SetClockRealtime extends BaseTrigger {
     /**
      * Between GET and SET: long enough that ignoring the realtime is unmistakable, even where the
-     * SET call itself takes milliseconds (10-20 ms seen in the lab under QEMU TCG with the host busy).
+     * SET call itself takes milliseconds (an emulated host, or one that is busy, slows the ioctl).
      */
     static final Duration GAP = Duration.ofMillis(100);
 
