@@ -124,4 +124,18 @@ public final class KernelClockArithmetic {
     private static void requireU32(long v, String name) {
         if (v < 0 || v > 0xffff_ffffL) throw new IllegalArgumentException(name + " is not a u32: " + v);
     }
+
+    /**
+     * B−A for a guest whose TSC KVM scales to {@code guestKhz} on a host TSC of {@code hostKhz}
+     * ({@code KVM_SET_TSC_KHZ} with {@code KVM_CAP_TSC_CONTROL}): {@code kvm_set_tsc_khz} takes the
+     * ratio {@code (1 << fracBits) * guestKhz / hostKhz}, truncated (48 fraction bits on VMX, 32 on
+     * SVM), the pvclock is scaled for {@code guestKhz}, and the raw clock still counts host cycles.
+     */
+    public static double bMinusANsPerSecScaled(long hostKhz, long guestKhz, int fracBits, ClocksourceScale raw) {
+        java.math.BigInteger ratio = java.math.BigInteger.ONE.shiftLeft(fracBits).multiply(java.math.BigInteger.valueOf(guestKhz))
+                .divide(java.math.BigInteger.valueOf(hostKhz));
+        PvclockScale pv = kvmGetTimeScale(1_000_000_000L, guestKhz * 1000);
+        double guestCyclesPerHostCycle = ratio.doubleValue() / Math.pow(2, fracBits);
+        return (pv.nsPerCycle() * guestCyclesPerHostCycle - raw.nsPerCycle()) * hostKhz * 1000.0;
+    }
 }

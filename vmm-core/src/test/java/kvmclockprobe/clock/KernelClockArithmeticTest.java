@@ -98,4 +98,38 @@ class KernelClockArithmeticTest {
         return KernelClockArithmetic.bMinusANsPerSec(khz, KernelClockArithmetic.kvmGetTimeScale(1_000_000_000L, khz * 1000),
                 KernelClockArithmetic.tscClocksource(khz));
     }
+
+    @org.junit.jupiter.api.Test
+    void unscaledTheScaledArithmeticIsTheHostsOwn() {
+        for (long khz : new long[] {2_000_000, 2_096_012, 3_200_000}) {
+            KernelClockArithmetic.ClocksourceScale raw = KernelClockArithmetic.tscClocksource(khz);
+            KernelClockArithmetic.PvclockScale pv = KernelClockArithmetic.kvmGetTimeScale(1_000_000_000L, khz * 1000);
+            double unscaled = KernelClockArithmetic.bMinusANsPerSec(khz, pv, raw);
+            org.assertj.core.api.Assertions.assertThat(KernelClockArithmetic.bMinusANsPerSecScaled(khz, khz, 48, raw))
+                    .isCloseTo(unscaled, org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
+    /**
+     * Why no scaled guest can show a re-snapshot's harm where the host's rate drifts 0: B−A's size
+     * is the raw clock's {@code mult} rounding (a host property scaling does not touch), while the
+     * pvclock's 32-bit {@code mul} and KVM's 48- or 32-bit ratio are exact to well under 1 ns/s.
+     */
+    @org.junit.jupiter.api.Test
+    void tscScalingCannotMakeAZeroDriftHostDriftVisibly() {
+        KernelClockArithmetic.ClocksourceScale raw = KernelClockArithmetic.tscClocksource(2_000_000);
+        org.assertj.core.api.Assertions.assertThat(KernelClockArithmetic.bMinusANsPerSecScaled(2_000_000, 2_000_000, 48, raw)).isZero();
+        for (int frac : new int[] {48, 32}) {
+            double worst = 0;
+            for (long guest = 1_990_000; guest <= 2_010_000; guest += 7) {
+                worst = Math.max(worst, Math.abs(KernelClockArithmetic.bMinusANsPerSecScaled(2_000_000, guest, frac, raw)));
+            }
+            org.assertj.core.api.Assertions.assertThat(worst).as("%d fraction bits", frac).isLessThan(1.0);
+        }
+        // The same scaling on a host whose raw mult is rounded keeps the host's drift.
+        KernelClockArithmetic.ClocksourceScale lab = KernelClockArithmetic.tscClocksource(2_096_012);
+        double host = KernelClockArithmetic.bMinusANsPerSecScaled(2_096_012, 2_096_012, 48, lab);
+        org.assertj.core.api.Assertions.assertThat(KernelClockArithmetic.bMinusANsPerSecScaled(2_096_012, 2_000_000, 48, lab))
+                .isCloseTo(host, org.assertj.core.data.Offset.offset(1.0));
+    }
 }
