@@ -37,13 +37,7 @@ public final class CheckJunit {
         for (int i = 0; i < r.results().size(); i++) {
             TriggerResult t = r.results().get(i);
             x.open("testcase", "name", t.trigger(), "classname", SUITE, "time", seconds(r.wallS(i)));
-            String reason = CheckTable.oneLine(t.reason());
-            switch (t.status()) {
-                case PASS -> { }
-                case FAIL -> x.text("failure", t.reason(), "message", reason, "type", "kernel");
-                case ERROR -> x.text("error", t.reason(), "message", reason, "type", "probe");
-                case SKIP, INCONCLUSIVE -> x.empty("skipped", "message", t.status().skipMessage(reason));
-            }
+            Junit.verdict(x, t.status(), t.reason(), "kernel");
             List<String> out = CheckTap.diagnostics(t);
             if (!out.isEmpty()) x.text("system-out", String.join("\n", out));
             x.close("testcase");

@@ -34,12 +34,7 @@ public final class RestoreJunit {
             } else if (t.unexpectedPass()) {
                 x.text("failure", t.reason(), "message", "the known-bad sequence did not show its problem", "type", "probe");
             } else {
-                switch (t.status()) {
-                    case PASS -> { }
-                    case FAIL -> x.text("failure", t.reason(), "message", reason, "type", "restore");
-                    case ERROR -> x.text("error", t.reason(), "message", reason, "type", "probe");
-                    case SKIP, INCONCLUSIVE -> x.empty("skipped", "message", t.status().skipMessage(reason));
-                }
+                Junit.verdict(x, t.status(), t.reason(), "restore");
             }
             x.text("system-out", String.join("\n", RestoreTap.lines(t)));
             x.close("testcase");
