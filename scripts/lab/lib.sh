@@ -6,7 +6,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${KVMCLOCK_LAB_CACHE:-/var/cache/kvmclock-probe-lab}
-LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb13}
+LAB_KERNEL_VERSION=${KVMCLOCK_LAB_KERNEL_VERSION:-6.12.117+deb12}
 LAB_KERNEL_PACKAGE=linux-image-$LAB_KERNEL_VERSION-amd64-unsigned
 LAB_NAME=${LAB_NAME:-lab}
 LAB_T0=${EPOCHREALTIME/./}
@@ -189,10 +189,40 @@ lab_apt_archives() {
     LAB_MIRROR=${LAB_MIRROR%/} LAB_SECURITY_MIRROR=${LAB_SECURITY_MIRROR%/}
 }
 
+# lab_apt_codenames: "ARCHIVE-NAME CODENAME" for each of the lab's suites: oldstable, stable,
+# testing and unstable are looked up in their InRelease files (apt-helper download-file, a few
+# 100 KB), and their -security and -backports follow; experimental and a codename stay as they
+# are. The lab's sources name the codenames, not the archive names: a mirror may serve an
+# archive name's stale copy (seen here: dists/oldstable-security was five weeks older than
+# dists/bookworm-security, and lacked 6.12.115 to 6.12.118+deb12).
+lab_apt_codenames() {
+    local d s base name
+    declare -A code=()
+    d=$(mktemp -d "$LAB_CACHE/apt/.codenames.XXXXXX")
+    chown _apt "$d" 2>/dev/null || true
+    for s in "${LAB_APT_SUITES[@]}"; do
+        base=${s%%-*}
+        case "$base" in oldstable | stable | testing | unstable) ;; *) continue ;; esac
+        [ -z "${code[$base]:-}" ] || continue
+        if timeout 120 /usr/lib/apt/apt-helper download-file "$LAB_MIRROR/dists/$base/InRelease" "$d/$base" >"$d/$base.log" 2>&1; then
+            code[$base]=$(sed -n 's/^Codename: *//p' "$d/$base" | head -n1)
+        fi
+        [ -n "${code[$base]:-}" ] || { rm -rf "$d"; lab_die "$LAB_EXIT_PACKAGE" "cannot read the codename of $base from $LAB_MIRROR/dists/$base/InRelease ($(tail -n1 "$d/$base.log" 2>/dev/null | grep . || echo "no answer")); main archive $LAB_MIRROR (set KVMCLOCK_LAB_MIRROR=URL, or leave $base out with KVMCLOCK_LAB_SUITES)"; }
+    done
+    rm -rf "$d"
+    for s in "${LAB_APT_SUITES[@]}"; do
+        base=${s%%-*}
+        name=$s
+        [ -z "${code[$base]:-}" ] || name=${code[$base]}${s#"$base"}
+        echo "$s $name"
+    done
+}
+
 # lab_apt_ready [--refresh]: the lab's sources list and package lists, updated when missing,
-# older than KVMCLOCK_LAB_APT_MAX_AGE minutes (default 360) or with --refresh.
+# older than KVMCLOCK_LAB_APT_MAX_AGE minutes (default 360), when the archives or suites
+# changed, or with --refresh.
 lab_apt_ready() {
-    local refresh=${1:-} t keyring=/usr/share/keyrings/debian-archive-keyring.gpg s uri sl sp err left=() f name
+    local refresh=${1:-} t keyring=/usr/share/keyrings/debian-archive-keyring.gpg s name uri sl sp err left=() key
     lab_apt_opts
     [ -n "${LAB_APT_READY:-}" ] && [ "$refresh" != --refresh ] && return 0
     command -v apt-get >/dev/null 2>&1 || lab_die "$LAB_EXIT_PACKAGE" "no apt-get: the lab downloads Debian's kernel packages with it"
@@ -204,42 +234,33 @@ lab_apt_ready() {
         read -r sl sp <<<"$(lab_apt_config_files)"
         [ -n "$LAB_MIRROR" ] || lab_die "$LAB_EXIT_PACKAGE" "cannot find Debian's archive in the system's apt sources ($sl, $sp/*.list, $sp/*.sources): add one, e.g. $sp/debian.sources with the lines 'Types: deb', 'URIs: <the Debian mirror's URL, ending in /debian>', 'Suites: $(lab_host_suite)', 'Components: main', 'Signed-By: $keyring'; or set KVMCLOCK_LAB_MIRROR=URL"
         [ -f "$keyring" ] || lab_die "$LAB_EXIT_PACKAGE" "no $keyring (Debian's archive keys, package debian-archive-keyring)"
-        {
-            for s in "${LAB_APT_SUITES[@]}"; do
-                uri=$LAB_MIRROR
-                if [[ "$s" == *-security ]]; then
-                    [ -n "$LAB_SECURITY_MIRROR" ] || { left+=("$s"); continue; }
-                    uri=$LAB_SECURITY_MIRROR
-                fi
-                echo "deb [arch=amd64 signed-by=$keyring] $uri $s main"
-            done
-        } >"$LAB_CACHE/apt/sources.list.new"
-        if [ ${#left[@]} -gt 0 ]; then
-            lab_say "apt: no security archive ($LAB_SECURITY_WHY): ${left[*]} left out, and with them kernels such as 6.12.N+deb12; add the archive to the system's apt sources ('deb <the Debian security mirror's URL> $(lab_host_suite)-security main' in $sl) or set KVMCLOCK_LAB_SECURITY_MIRROR=URL"
-        fi
-        if ! cmp -s "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"; then
-            mv "$LAB_CACHE/apt/sources.list.new" "$LAB_CACHE/apt/sources.list"
-            refresh=--refresh
-        else
-            rm -f "$LAB_CACHE/apt/sources.list.new"
-        fi
+        key="main=$LAB_MIRROR security=${LAB_SECURITY_MIRROR:-none} suites=${LAB_APT_SUITES[*]}"
+        [ "$key" = "$(cat "$LAB_CACHE/apt/archives" 2>/dev/null)" ] || refresh=--refresh
         if [ "$refresh" = --refresh ] || [ ! -f "$LAB_CACHE/apt/updated" ] || [ ! -s "$LAB_CACHE/apt/suites.txt" ] ||
             [ -n "$(find "$LAB_CACHE/apt/updated" -mmin +"${KVMCLOCK_LAB_APT_MAX_AGE:-360}" 2>/dev/null)" ]; then
             t=$(lab_now)
+            [ -n "$LAB_SECURITY_MIRROR" ] || [[ " ${LAB_APT_SUITES[*]}" != *-security* ]] ||
+                lab_say "apt: no security archive ($LAB_SECURITY_WHY): the -security suites are left out, and with them kernels such as 6.12.N+deb12; add the archive to the system's apt sources ('deb <the Debian security mirror's URL> $(lab_host_suite)-security main' in $sl) or set KVMCLOCK_LAB_SECURITY_MIRROR=URL"
+            lab_apt_codenames >"$LAB_CACHE/apt/suites.txt.new" || exit $?
+            while read -r s name; do
+                uri=$LAB_MIRROR
+                if [[ "$s" == *-security ]]; then
+                    [ -n "$LAB_SECURITY_MIRROR" ] || { left+=("$name"); continue; }
+                    uri=$LAB_SECURITY_MIRROR
+                fi
+                echo "deb [arch=amd64 signed-by=$keyring] $uri $name main"
+            done <"$LAB_CACHE/apt/suites.txt.new" >"$LAB_CACHE/apt/sources.list"
+            if [ ${#left[@]} -gt 0 ]; then
+                grep -v -- '-security$' "$LAB_CACHE/apt/suites.txt.new" >"$LAB_CACHE/apt/suites.txt.new2" && mv "$LAB_CACHE/apt/suites.txt.new2" "$LAB_CACHE/apt/suites.txt.new"
+            fi
             if ! timeout 600 apt-get -q "${LAB_APT[@]}" update >"$LAB_CACHE/apt/update.log" 2>&1 ||
                 grep -qE '^(E|Err):' "$LAB_CACHE/apt/update.log"; then
                 err=$(grep -m1 -E '^Err:' "$LAB_CACHE/apt/update.log" || grep -m1 -E '^E:' "$LAB_CACHE/apt/update.log" || tail -n1 "$LAB_CACHE/apt/update.log")
                 s=$(awk '/^Err:/ { print $3, "at", $2; exit }' "$LAB_CACHE/apt/update.log")
                 lab_die "$LAB_EXIT_PACKAGE" "the lab's apt-get update failed${s:+ for $s}: $err (log: $LAB_CACHE/apt/update.log; main archive $LAB_MIRROR, security archive ${LAB_SECURITY_MIRROR:-none}: $LAB_SECURITY_WHY). Name the archives with KVMCLOCK_LAB_MIRROR / KVMCLOCK_LAB_SECURITY_MIRROR, or leave a suite out with KVMCLOCK_LAB_SUITES"
             fi
-            # Each suite's name: its Release file's codename (sid for unstable; experimental).
-            for s in "${LAB_APT_SUITES[@]}"; do
-                f=$(ls "$LAB_CACHE/apt/lists/"*"_dists_${s}_InRelease" "$LAB_CACHE/apt/lists/"*"_dists_${s}_Release" 2>/dev/null | head -n1)
-                name=
-                [ -z "$f" ] || name=$(sed -n 's/^Codename: *//p' "$f" | head -n1)
-                [ "$s" != experimental ] || name=experimental
-                echo "$s ${name:-$s}"
-            done >"$LAB_CACHE/apt/suites.txt"
+            mv "$LAB_CACHE/apt/suites.txt.new" "$LAB_CACHE/apt/suites.txt"
+            echo "$key" >"$LAB_CACHE/apt/archives"
             touch "$LAB_CACHE/apt/updated"
             rm -f "$LAB_CACHE/apt/kernels.txt"
             lab_say "apt: the lab's package lists updated in $(lab_since "$t")s: $(awk '{ printf "%s%s", s, ($1 == $2 ? $1 : $2 " (" $1 ")"); s = ", " }' "$LAB_CACHE/apt/suites.txt") from $LAB_MIRROR${LAB_SECURITY_MIRROR:+ and $LAB_SECURITY_MIRROR ($LAB_SECURITY_WHY)}"
@@ -264,7 +285,7 @@ lab_kernel_index() {
             lab_lock apt
             local f s name
             declare -A names=()
-            while read -r s name; do names[$s]=$name; done <"$LAB_CACHE/apt/suites.txt"
+            while read -r _ name; do names[$name]=$name; done <"$LAB_CACHE/apt/suites.txt"
             for f in "$LAB_CACHE"/apt/lists/*_binary-amd64_Packages*; do
                 [ -f "$f" ] || continue
                 s=${f##*_dists_}
