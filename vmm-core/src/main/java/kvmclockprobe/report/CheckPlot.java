@@ -96,7 +96,7 @@ public final class CheckPlot {
             case FAIL -> "#c0392b";
             case PASS -> "#1e8449";
             case ERROR -> "#b9770e";
-            case SKIP, INCONCLUSIVE -> MUTED;
+            case SKIP, INCONCLUSIVE, XFAIL -> MUTED;
         };
         x.openInline("text", "x", 12, "y", 20, "font-size", 14, "fill", INK, "class", "panel-title");
         x.text("tspan", CheckTable.oneLine(t.trigger()), "font-weight", "bold");

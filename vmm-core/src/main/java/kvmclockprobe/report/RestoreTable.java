@@ -27,7 +27,7 @@ public final class RestoreTable {
     private static void row(PrintWriter out, RestoreResult t) {
         RestoreMeasurement m = t instanceof RestoreResult.Measured x ? x.measurement() : null;
         Long bound = t instanceof RestoreResult.Measured x ? x.verdict().boundNs() : null;
-        String verdict = t.expectedFailure() ? "xfail" : t.unexpectedPass() ? "xpass" : t.status().label();
+        String verdict = t.status().label();
         String later = m == null ? "-" : m.laterJumpsNs().isEmpty() ? "none"
                 : m.laterJumpsNs().stream().map(j -> String.format("%+d", j)).reduce((a, b) -> a + "," + b).orElse("");
         CrossVcpu c = m == null ? null : m.crossVcpu();

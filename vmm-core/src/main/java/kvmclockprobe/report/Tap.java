@@ -45,12 +45,8 @@ final class Tap {
             case FAIL -> out.println("not ok " + n + " " + name);
             case SKIP, INCONCLUSIVE -> out.println("ok " + n + " " + name + " # SKIP " + status.skipMessage(why));
             case ERROR -> out.println("not ok " + n + " " + name + " # error " + why);
+            case XFAIL -> out.println("ok " + n + " " + name + " # XFAIL " + why);
         }
-    }
-
-    /** A known failure, shown as such ({@code ksft_test_result_xfail}). */
-    static void xfail(PrintWriter out, int n, String name, String reason) {
-        out.println("ok " + n + " " + name + " # XFAIL " + CheckTable.oneLine(reason));
     }
 
     static void totals(PrintWriter out, long pass, long fail, long xfail, long xpass, long skip, long error) {

@@ -42,6 +42,20 @@ public final class RestoreJudge {
      * vCPUs' TSC offsets as they move between host CPUs: the guest TSC is no longer the host TSC plus
      * a fixed offset, which the timing rests on, so nothing can be judged.
      */
+    /**
+     * A known-bad recipe (a VMM release before its fix) must show its problem: its failure is an
+     * expected one ({@code xfail}), and its pass a failure of the probe to show what the fix
+     * describes. Other recipes' verdicts are as they are.
+     */
+    public static RestoreVerdict knownBad(Recipe recipe, RestoreVerdict v) {
+        if (!recipe.knownBad()) return v;
+        return switch (v.status()) {
+            case FAIL -> new RestoreVerdict(Status.XFAIL, "known-bad sequence, shown for contrast: " + v.reason(), v.boundNs());
+            case PASS -> new RestoreVerdict(Status.FAIL, "the known-bad sequence did not show its problem: " + v.reason(), v.boundNs());
+            default -> v;
+        };
+    }
+
     public static RestoreVerdict judge(Recipe recipe, RestoreMeasurement m, String before, String after) {
         if (before == null || before.startsWith("unknown") || after == null || after.startsWith("unknown")) return judge(recipe, m);
         if (before != null && !before.equals(after)) {

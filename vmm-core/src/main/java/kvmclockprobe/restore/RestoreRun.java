@@ -67,7 +67,7 @@ public final class RestoreRun {
                 ClockData end = target.machine().vm().getClock();
                 List<VcpuStatus> last = target.stop(RestoreContext.STEP_TIMEOUT);
                 RestoreMeasurement m = measure(recipe, ctx, settings, target.events(), last, end);
-                RestoreVerdict v = RestoreJudge.judge(recipe, m, clocksourceBefore, HostProbe.clocksource());
+                RestoreVerdict v = RestoreJudge.knownBad(recipe, RestoreJudge.judge(recipe, m, clocksourceBefore, HostProbe.clocksource()));
                 return new RestoreResult.Measured(recipe, m, v);
             }
         } catch (RecipeUnsupported e) {

@@ -41,7 +41,7 @@ public record KernelHistory(Status expected, String outcome, String why) {
         return switch (status) {
             case ERROR -> new KernelHistory(expected, "mismatch", "error: never a match");
             case INCONCLUSIVE -> new KernelHistory(expected, "mismatch", "inconclusive: never a match");
-            case SKIP -> new KernelHistory(expected, "neutral", "skip: says nothing about the kernel");
+            case SKIP, XFAIL -> new KernelHistory(expected, "neutral", status.label() + ": says nothing about the kernel");
             case PASS, FAIL -> status == expected ? new KernelHistory(expected, "match", rule)
                     : older && status == Status.PASS ? new KernelHistory(expected, "finding", "passes though older than "
                             + change.release() + ": " + change.commit() + " backported?")

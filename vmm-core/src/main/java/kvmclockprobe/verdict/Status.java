@@ -14,12 +14,17 @@ public enum Status {
      * TAP prints it as a SKIP whose reason starts {@code inconclusive:}, JUnit as skipped.
      */
     INCONCLUSIVE,
+    /**
+     * A sequence known to be bad (a VMM release before its fix) failed as it must: shown for
+     * contrast, not a failure (kselftest's {@code ksft_test_result_xfail}).
+     */
+    XFAIL,
     /** Not run: the host lacks what it needs; the reason names it. */
     SKIP,
     /** The probe or the guest failed: no claim about the kernel (kselftest's {@code ksft_test_result_error}). */
     ERROR;
 
-    /** {@code pass}, {@code fail}, {@code inconclusive}, {@code skip}, {@code error}: the JSON and table spelling. */
+    /** {@code pass}, {@code fail}, {@code inconclusive}, {@code xfail}, {@code skip}, {@code error}: the JSON and table spelling. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -85,7 +85,7 @@ class CheckJsonTest {
         assertThat(doc.get("strict").isBoolean()).isTrue();
         assertThat(doc.get("results").isArray()).isTrue();
         assertThat(doc.get("results")).hasSize(9);
-        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "inconclusive", "skip", "error");
+        assertThat(fieldNames(doc.get("summary"))).containsExactly("pass", "fail", "inconclusive", "xfail", "skip", "error");
         assertThat(doc.get("summary").get("error").asInt()).isZero();
         assertThat(doc.get("summary").get("pass").asInt()).isEqualTo(5);
         assertThat(doc.get("summary").get("fail").asInt()).isEqualTo(1);

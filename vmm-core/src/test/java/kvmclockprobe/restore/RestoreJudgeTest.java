@@ -85,7 +85,10 @@ class RestoreJudgeTest {
         RestoreResult xfail = RestoreFixtures.measured(bad, frozen(0, List.of(5_000_000_000L), false));
         RestoreResult xpass = RestoreFixtures.measured(bad, frozen(0, List.of(), false));
         assertThat(xfail.expectedFailure()).isTrue();
-        assertThat(xpass.unexpectedPass()).isTrue();
+        assertThat(xfail.status()).isEqualTo(Status.XFAIL);
+        assertThat(xfail.reason()).startsWith("known-bad sequence, shown for contrast: ");
+        assertThat(xpass.status()).isEqualTo(Status.FAIL);
+        assertThat(xpass.reason()).startsWith("the known-bad sequence did not show its problem: ");
         assertThat(RestoreFixtures.report(List.of(good, xfail)).exitCode()).isZero();
         assertThat(RestoreFixtures.report(List.of(good, xpass)).exitCode()).isEqualTo(1);
         assertThat(RestoreFixtures.report(List.of(RestoreFixtures.skipped(FROZEN))).exitCode()).isEqualTo(4);
