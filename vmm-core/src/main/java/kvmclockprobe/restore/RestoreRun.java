@@ -80,6 +80,30 @@ public final class RestoreRun {
         }
     }
 
+    /** The guest TSC's step across the pause in ns; null where there was none to see or it went back. */
+    private static Long tscStepNs(GuestEvent first, Long tscCycles) {
+        return first == null || tscCycles < 0 ? null : cyclesToNs(first, tscCycles);
+    }
+
+    /**
+     * The guest clock at its first entry after the resume against the sequence's intent.
+     *
+     * @param stepNs         the step the guest saw across the pause
+     * @param errorNs        its clock at the entry minus the intent (the clock at the exit, plus the gap for a real-time VMM)
+     * @param predictedNs    that error as the sequence's ioctls predict it, null where they cannot
+     * @param intendedStepNs the step the intent accounts for
+     */
+    record AtEntry(Long stepNs, Long errorNs, Long predictedNs, Long intendedStepNs) {
+        static AtEntry of(GuestEvent first, long lastBeforeNs, Timing t, Prediction p, long realGapNs) {
+            if (first == null) return new AtEntry(null, null, null, null);
+            long intendedAtEntry = t.clockAtExit() + realGapNs;
+            long step = first.ns() - lastBeforeNs;
+            long error = t.clockAtEntry() - intendedAtEntry;
+            Long predicted = p.clockAtEntryNs() == null ? null : p.clockAtEntryNs() - intendedAtEntry;
+            return new AtEntry(step, error, predicted, step - error);
+        }
+    }
+
     /** The guest clock's rate against raw time over a gap of a few seconds: 1 us covers drift up to ~100 ns/s over 10 s. */
     static final long RATE_GUARD_NS = 1_000;
 
@@ -93,35 +117,26 @@ public final class RestoreRun {
         // The reading before the first pvclock change used the old parameters, so it was taken before
         // the pause; it is the last one (the block's last_ns may lag it by one unstored sample).
         long lastBeforeNs = first != null ? first.prevNs() : before.lastNs();
-        HostInstant exit = ctx.stopped();
-        HostInstant entry = ctx.firstEntry();
+        HostInstant exit = ctx.stopped(), entry = ctx.firstEntry();
         long hostGapNs = entry.rawNs() - exit.rawNs();
         boolean real = recipe.intent() == Intent.REAL_TIME;
 
         Prediction prediction = Prediction.atEntry(ctx.savedGuestClock(), ctx.sets(), ctx.atResume(), ctx.atResumeRawNs(), entry,
                 ctx.targetTscOffset());
 
-        TscOffset src = ctx.sourceTscOffset();
-        TscOffset dst = ctx.targetTscOffset();
+        TscOffset src = ctx.sourceTscOffset(), dst = ctx.targetTscOffset();
         Timing t = first == null ? Timing.none(prediction.bracketNs() + RATE_GUARD_NS)
                 : exit.hasTsc() && entry.hasTsc() && src != null && dst != null
                 ? Timing.onGuestTsc(first, lastBeforeNs, exit, entry, src, dst, ctx.atResume(), prediction.bracketNs(), diagnostics)
                 : Timing.coarse(first, lastBeforeNs, exit, ctx.atStop(), prediction.bracketNs(), diagnostics);
-        Long error = null, predicted = null, intended = null, step = null;
-        if (first != null) {
-            long intendedAtEntry = t.clockAtExit() + (real ? hostGapNs : 0);
-            step = first.ns() - lastBeforeNs;
-            error = t.clockAtEntry() - intendedAtEntry;
-            predicted = prediction.clockAtEntryNs() == null ? null : prediction.clockAtEntryNs() - intendedAtEntry;
-            intended = step - error;
-        }
+        AtEntry at = AtEntry.of(first, lastBeforeNs, t, prediction, real ? hostGapNs : 0);
+        Long error = at.errorNs(), predicted = at.predictedNs(), intended = at.intendedStepNs(), step = at.stepNs();
         ClockData captured = ctx.captured() != null ? ctx.captured() : ctx.atStop();
         long stopLatency = captured.clockNs() - lastBeforeNs;
         CaptureCheck cap = first == null ? new CaptureCheck(null, null, null) : CaptureCheck.of(ctx, captured, first, exit, src, diagnostics);
         List<Long> later = changes.stream().skip(1).map(GuestEvent::jumpNs).filter(j -> j != 0).toList();
         boolean guestStopped = changes.stream().anyMatch(e -> e.newParams().guestStopped());
-        Long tscCycles = first == null ? null : first.tsc() - first.prevTsc();
-        Long tscNs = first == null || tscCycles < 0 ? null : cyclesToNs(first, tscCycles);
+        Long tscCycles = first == null ? null : first.tsc() - first.prevTsc(), tscNs = tscStepNs(first, tscCycles);
 
         List<String> steps = steps(ctx, lastBeforeNs, hostGapNs, src, dst, prediction);
         CrossVcpu cross = crossVcpu(ctx, lastAll, events);
