@@ -696,3 +696,28 @@ lab_unpack_release() {
         lab_die 2 "--release $tarball: not a release tarball (no kvmclock-probe-*/bin/kvmclock-probe and runtime/bin/java in it)"
     printf '%s\n' "${top%/}"
 }
+
+# lab_selftests_junit TAP [SUITE-NAME]: JUnit XML from a kselftest runner's TAP (its own result
+# lines, "ok N selftests: COLLECTION: NAME [# SKIP]" / "not ok N ... # exit=N"): one testcase
+# each, <failure> for "not ok", <skipped> for "# SKIP"; the test's own "# "-prefixed output
+# (between its header and its result line) as <system-out>.
+lab_selftests_junit() {
+    awk -v suite="${2:-kselftest}" '
+        function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
+        /^# selftests: / { out = ""; next }
+        /^# / { out = out substr($0, 3) "\n"; next }
+        /^(not )?ok [0-9]+ / {
+            line = $0; dir = ""
+            if (index(line, " # ")) { dir = substr(line, index(line, " # ") + 3); line = substr(line, 1, index(line, " # ") - 1) }
+            n = split(line, f, " "); name = f[n]; cls = (n >= 5) ? f[n - 1] : suite; sub(/:$/, "", cls)
+            tc[++k] = sprintf("  <testcase classname=\"%s\" name=\"%s\">", esc(cls), esc(name))
+            if ($1 == "not") { tc[k] = tc[k] sprintf("<failure message=\"%s\"/>", esc(dir)); fails++ }
+            else if (dir ~ /^SKIP/) { tc[k] = tc[k] sprintf("<skipped message=\"%s\"/>", esc(dir)); skips++ }
+            tc[k] = tc[k] "<system-out>" esc(out) "</system-out></testcase>"; out = ""
+        }
+        END {
+            printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" skipped=\"%d\" errors=\"0\">\n", esc(suite), k, fails + 0, skips + 0
+            for (i = 1; i <= k; i++) print tc[i]
+            print "</testsuite>"
+        }' "$1"
+}
