@@ -20,11 +20,18 @@ public final class MasterClockJudge {
      * @param clocksource the host's current clocksource
      * @param vcpus       vCPUs in the VM
      * @param tscOffsets  each vCPU's {@code KVM_VCPU_TSC_OFFSET}, null where unreadable
+     * @param stableBits  whether each vCPU's pvclock shows {@code PVCLOCK_TSC_STABLE_BIT} (with the mode on)
      * @param offReason   what KVM reported (for the reason)
      */
-    public static Verdict judge(boolean on, String clocksource, int vcpus, List<Long> tscOffsets, String offReason) {
+    public static Verdict judge(boolean on, String clocksource, int vcpus, List<Long> tscOffsets, List<Boolean> stableBits,
+                                String offReason) {
+        if (on && stableBits.contains(Boolean.FALSE)) {
+            return new Verdict(Status.FAIL, "master-clock mode on (KVM_CLOCK_TSC_STABLE), but the guest's pvclock lacks "
+                    + "PVCLOCK_TSC_STABLE_BIT (per vCPU " + stableBits + "): kvm_guest_time_update sets it in master-clock mode, "
+                    + "and without it the guest cannot trust its TSC across vCPUs", null, null, null);
+        }
         if (on) return new Verdict(Status.PASS, "master-clock mode on (KVM_CLOCK_TSC_STABLE) with " + vcpus + " vCPU(s), host clocksource "
-                + clocksource, null, null, null);
+                + clocksource + ", PVCLOCK_TSC_STABLE_BIT in every vCPU's pvclock", null, null, null);
         if (!"tsc".equals(clocksource)) {
             return new Verdict(Status.SKIP, offReason + ": KVM runs its master clock only on a TSC-based host clocksource "
                     + "(tsc, or Hyper-V's TSC page), and this host's is " + clocksource, null, null, null);

@@ -80,10 +80,14 @@ public final class Scenario {
     private static TriggerResult masterClock(Trigger trigger, ClockProbe probe, boolean on, int vcpus) {
         List<Long> offsets = new ArrayList<>();
         for (int i = 0; i < vcpus; i++) offsets.add(probe.tscOffset(i));
-        Verdict v = MasterClockJudge.judge(on, probe.hostClock().clocksource(), vcpus, offsets, probe.masterClockOffReason());
+        List<Boolean> stable = on ? probe.guestTscStableBits(STABLE_BIT_WAIT) : List.of();
+        Verdict v = MasterClockJudge.judge(on, probe.hostClock().clocksource(), vcpus, offsets, stable, probe.masterClockOffReason());
         return new TriggerResult.Observed(trigger.name(), trigger.expectation(), vcpus, v.status(), v.reason(),
-                List.of("vCPU TSC offsets (KVM_VCPU_TSC_OFFSET): " + offsets));
+                List.of("vCPU TSC offsets (KVM_VCPU_TSC_OFFSET): " + offsets, "PVCLOCK_TSC_STABLE_BIT in each vCPU's pvclock: " + stable));
     }
+
+    /** How long the pvclock pages may take to show PVCLOCK_TSC_STABLE_BIT once KVM reports the master clock. */
+    static final Duration STABLE_BIT_WAIT = Duration.ofSeconds(2);
 
     private static TriggerResult measured(HostFacts host, Trigger trigger, Settings settings, ClockProbe probe, Consumer<Double> progress) {
         TriggerContext ctx = new TriggerContext(host, probe);

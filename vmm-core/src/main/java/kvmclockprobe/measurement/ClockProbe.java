@@ -114,6 +114,25 @@ public final class ClockProbe implements AutoCloseable {
         return hostClock;
     }
 
+    /**
+     * Whether each vCPU's pvclock page shows {@code PVCLOCK_TSC_STABLE_BIT}, waiting up to
+     * {@code wait} for KVM to rewrite the pages after the master clock came on.
+     */
+    public List<Boolean> guestTscStableBits(Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        List<Boolean> bits;
+        do {
+            bits = new ArrayList<>();
+            for (int i = 0; i < session.vcpuCount(); i++) {
+                bits.add(PvclockParams.readConsistent(session.machine().ram().slice(GuestAbi.pvclockGpa(i), GuestAbi.PVTI_SIZE), 10_000)
+                        .tscStable());
+            }
+            if (!bits.contains(Boolean.FALSE)) return bits;
+            session.sampleFor(READ_PERIOD);
+        } while (System.nanoTime() < end);
+        return bits;
+    }
+
     /** vCPU {@code i}'s TSC offset ({@code KVM_VCPU_TSC_OFFSET}); null when the attribute is absent. */
     public Long tscOffset(int i) {
         return tsc.offsetKnown() ? session.onVcpu(i, GuestTscProbe::readOffset, VCPU_REQUEST_TIMEOUT) : null;

@@ -15,29 +15,36 @@ class MasterClockJudgeTest {
 
     @Test
     void onIsAPass() {
-        assertThat(MasterClockJudge.judge(true, "tsc", 1, List.of(0L), OFF).status()).isEqualTo(Status.PASS);
+        assertThat(MasterClockJudge.judge(true, "tsc", 1, List.of(0L), List.of(true), OFF).status()).isEqualTo(Status.PASS);
     }
 
     @Test
     void neverOnWithOneVcpuOnTheTscClocksourceIsAKernelFailure() {
-        Verdict v = MasterClockJudge.judge(false, "tsc", 1, Arrays.asList((Long) null), OFF);
+        Verdict v = MasterClockJudge.judge(false, "tsc", 1, Arrays.asList((Long) null), List.of(), OFF);
         assertThat(v.status()).isEqualTo(Status.FAIL);
         assertThat(v.reason()).contains(OFF).contains("one vCPU").contains("pvclock_update_vm_gtod_copy");
     }
 
     @Test
     void neverOnWithMatchedVcpusFailsAndWithUnmatchedOrUnknownOnesSkips() {
-        assertThat(MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -5L), OFF).status()).isEqualTo(Status.FAIL);
-        Verdict unmatched = MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -9L), OFF);
+        assertThat(MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -5L), List.of(), OFF).status()).isEqualTo(Status.FAIL);
+        Verdict unmatched = MasterClockJudge.judge(false, "tsc", 2, List.of(-5L, -9L), List.of(), OFF);
         assertThat(unmatched.status()).isEqualTo(Status.SKIP);
         assertThat(unmatched.reason()).contains("unmatched");
-        assertThat(MasterClockJudge.judge(false, "tsc", 2, Arrays.asList(null, null), OFF).status()).isEqualTo(Status.SKIP);
+        assertThat(MasterClockJudge.judge(false, "tsc", 2, Arrays.asList(null, null), List.of(), OFF).status()).isEqualTo(Status.SKIP);
     }
 
     @Test
     void anotherClocksourceIsASkipNamingIt() {
-        Verdict v = MasterClockJudge.judge(false, "hpet", 1, List.of(0L), OFF);
+        Verdict v = MasterClockJudge.judge(false, "hpet", 1, List.of(0L), List.of(), OFF);
         assertThat(v.status()).isEqualTo(Status.SKIP);
         assertThat(v.reason()).contains("hpet");
+    }
+
+    @Test
+    void onWithoutTheStableBitInTheGuestsPvclockIsAKernelFailure() {
+        Verdict v = MasterClockJudge.judge(true, "tsc", 2, List.of(0L, 0L), List.of(true, false), OFF);
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("PVCLOCK_TSC_STABLE_BIT").contains("[true, false]");
     }
 }
