@@ -91,9 +91,4 @@ public record AnalyticDrift(long tscKhz, String clocksource, ClocksourceScale co
                 clocksource, tscKhz, raw().mult(), raw().shift(), vdsoRaw != null ? "read from the vDSO" : "computed: " + vdsoUnavailable,
                 pvclock.mul(), pvclock.shift(), bMinusANsPerSec);
     }
-
-    /** True when the pvclock and raw scales agree exactly: a re-snapshot moves the clock by 0 ns. */
-    public boolean zero() {
-        return bMinusANsPerSec == 0;
-    }
 }

@@ -18,7 +18,6 @@ import kvmclockprobe.clock.DriftMeter;
 import kvmclockprobe.clock.DriftResult;
 import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.machine.GuestFailure;
-import kvmclockprobe.sampler.GuestEvent;
 import kvmclockprobe.sampler.GuestTscProbe;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;

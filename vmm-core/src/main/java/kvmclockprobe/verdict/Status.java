@@ -33,9 +33,4 @@ public enum Status {
     public String skipMessage(String reason) {
         return this == INCONCLUSIVE ? "inconclusive: " + reason : reason;
     }
-
-    /** Neither a pass nor a fail: what TAP and JUnit call skipped. */
-    public boolean skipped() {
-        return this == SKIP || this == INCONCLUSIVE;
-    }
 }
