@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.ControlResnapshot;
+import kvmclockprobe.clock.ReferencePoint;
 import kvmclockprobe.host.HostClock;
 import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.verdict.Status;
@@ -16,9 +17,16 @@ import kvmclockprobe.verdict.Status;
  * does not run at. That is a failure where the host has {@code constant_tsc} (KVM then takes
  * {@code tsc_khz} when the VM is created, after the clocksource's calibration), and a skip that
  * carries the numbers where it has not (KVM took {@code max_tsc_khz} when it initialised, which
- * may be before the tsc clocksource was refined). Pure.
+ * may be before the tsc clocksource was refined). Before any of that, the two reference points
+ * show the guest TSC rate KVM itself assumed between them; a rate that is neither the vCPU's
+ * ({@code KVM_GET_TSC_KHZ}) nor the host TSC's is a failure on any host. Pure.
  */
 public final class RateJudge {
+    /** KVM refuses, without TSC scaling, a vCPU TSC rate further than this from the host's ({@code tsc_tolerance_ppm}). */
+    static final double TSC_TOLERANCE_PPM = 250;
+    /** How far the rate KVM's reference points imply may lie from the vCPU's or the host TSC's rate. */
+    static final double REFERENCE_RATE_TOLERANCE = 0.01;
+
     private RateJudge() {}
 
     public static Verdict judge(Measurement m, HostClock clock) {
@@ -35,6 +43,8 @@ public final class RateJudge {
         }
         double boundNsPerSec = a.rawMultUnitNsPerSec() / 2 + pvclockMulUnitNsPerSec(a) + c.rateErrNsPerSec();
         String numbers = numbers(d, c, a, clock);
+        Verdict tscModel = kvmGuestTscRate(m, a, clock, numbers);
+        if (tscModel != null) return tscModel;
         if (Math.abs(d) <= boundNsPerSec) {
             return new Verdict(Status.PASS, String.format(Locale.ROOT, "the pvclock runs at the raw clock's rate to within the integer "
                     + "roundings (|D| <= %.1f ns/s): %s", boundNsPerSec, numbers), null, null, null);
@@ -48,6 +58,33 @@ public final class RateJudge {
         return new Verdict(Status.SKIP, beyond + "; this host has no constant_tsc, so KVM scales with max_tsc_khz taken when KVM "
                 + "initialised, which may precede the tsc clocksource's refined calibration (a limitation, not a regression)",
                 null, null, null);
+    }
+
+    /**
+     * A failure when KVM's own view of the guest TSC, from the two reference points, runs at
+     * neither the vCPU's rate nor the host TSC's; null otherwise.
+     */
+    static Verdict kvmGuestTscRate(Measurement m, AnalyticDrift a, HostClock clock, String numbers) {
+        long step = m.tscStepCycles() == null ? 0 : m.tscStepCycles();
+        double seenKhz = ReferencePoint.tscKhzBetween(m.referenceBefore(), m.referenceAfter(), step);
+        double hostKhz = a.vdsoRaw() != null ? AnalyticDrift.rawRateKhz(a.vdsoRaw()) : a.tscKhz();
+        if (!Double.isFinite(seenKhz) || near(seenKhz, a.tscKhz()) || near(seenKhz, hostKhz)) return null;
+        String reason = String.format(Locale.ROOT, "KVM's view of the guest TSC runs at %.1f kHz: vCPU 0's reference point went from %s "
+                + "to %s (TSC step %d), but KVM_GET_TSC_KHZ is %d and the host TSC runs at %.1f kHz; every re-snapshot therefore moves "
+                + "the guest clock by the time KVM's view lost since the last one", seenKhz, m.referenceBefore(), m.referenceAfter(), step,
+                a.tscKhz(), hostKhz);
+        double ppm = (a.tscKhz() - hostKhz) / hostKhz * 1e6;
+        if (a.vdsoRaw() != null && ppm < -TSC_TOLERANCE_PPM && !Boolean.TRUE.equals(clock.constantTsc())) {
+            reason += String.format(Locale.ROOT, ". The cause in arch/x86/kvm/x86.c: KVM_GET_TSC_KHZ is %.0f ppm below the host TSC's "
+                    + "rate, beyond tsc_tolerance_ppm (%.0f), on a host that cannot scale the guest TSC; kvm_set_tsc_khz then refuses it "
+                    + "at vCPU creation (\"user requested TSC rate below hardware speed\"), kvm_arch_vcpu_create ignores that, and the "
+                    + "vCPU's TSC multiplier stays 0, so KVM reads the guest TSC as its offset alone", ppm, TSC_TOLERANCE_PPM);
+        }
+        return new Verdict(Status.FAIL, reason + "; " + numbers, null, null, null);
+    }
+
+    private static boolean near(double khz, double expectedKhz) {
+        return Math.abs(khz / expectedKhz - 1) <= REFERENCE_RATE_TOLERANCE;
     }
 
     /** One unit of the pvclock's {@code mul} in ns/s: {@code kvm_get_time_scale} truncates it. */

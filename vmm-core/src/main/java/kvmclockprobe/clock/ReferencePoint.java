@@ -26,6 +26,20 @@ public record ReferencePoint(long tscTimestamp, long systemTimeNs) {
         return later.systemTimeNs == systemTimeNs && (delta == 0 || delta == tscStepCycles);
     }
 
+    /**
+     * The guest TSC rate KVM itself assumed between two snapshots, kHz: how far the guest TSC
+     * ({@code tsc_timestamp}, net of the TSC step) advanced per ns of {@code system_time}. Both
+     * come from KVM's own reading ({@code kvm_read_l1_tsc} at {@code master_cycle_now}, and
+     * {@code master_kernel_ns}), so this is the rate at which KVM's view of the guest TSC runs. It
+     * is the vCPU's TSC rate in a correct kernel; 0 where KVM scales the host TSC by a multiplier of
+     * 0. NaN when {@code system_time} did not advance.
+     */
+    public static double tscKhzBetween(ReferencePoint before, ReferencePoint after, long tscStepCycles) {
+        long elapsedNs = after.systemTimeNs - before.systemTimeNs;
+        if (elapsedNs <= 0) return Double.NaN;
+        return (after.tscTimestamp - before.tscTimestamp - tscStepCycles) * 1e6 / elapsedNs;
+    }
+
     @Override
     public String toString() {
         return "tsc_timestamp " + Long.toUnsignedString(tscTimestamp) + ", system_time " + Long.toUnsignedString(systemTimeNs);

@@ -61,4 +61,30 @@ class RateJudgeTest {
     void aControlThatDidNotReSnapshotIsInconclusive() {
         assertThat(RateJudge.judge(control(2_096_015, 0, false).build(), host(true)).status()).isEqualTo(Status.INCONCLUSIVE);
     }
+
+    /** Built-in KVM, no constant_tsc, early calibration 565 ppm below the refined one (measured in the lab): multiplier 0. */
+    @Test
+    void kvmWhoseViewOfTheGuestTscStandsStillFailsNamingTheCause() {
+        AnalyticDrift a = AnalyticDrift.of(2_094_843, "tsc", KernelClockArithmetic.tscClocksource(2_096_028), null,
+                pvclock(2_094_843));
+        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(3_608_124_101L).observedNs(3_608_124_101L).tscStep(1L).referenceTscKhz(0).resnapshot(true).build(),
+                host(false));
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("runs at 0.0 kHz").contains("KVM_GET_TSC_KHZ is 2094843").contains("tsc_tolerance_ppm")
+                .contains("multiplier stays 0");
+    }
+
+    @Test
+    void aReferenceRateAtTheHostTscsRatePasses() {
+        Verdict v = RateJudge.judge(control(2_096_015, -15, true).referenceTscKhz(2_096_020).build(), host(false));
+        assertThat(v.status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aReferenceRateFarFromBothFailsWithoutACauseItCannotShow() {
+        Verdict v = RateJudge.judge(control(2_096_015, -15, true).referenceTscKhz(1_000_000).build(), host(true));
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("runs at 1000000.0 kHz").doesNotContain("tsc_tolerance_ppm");
+    }
 }

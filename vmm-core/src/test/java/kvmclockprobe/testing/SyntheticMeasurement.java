@@ -25,6 +25,7 @@ public final class SyntheticMeasurement {
     private Long oldAtNewReferenceNs;
     private boolean masterBefore = true, masterAfter = true, masterLost;
     private Long tscStep = 0L;
+    private long referenceTscKhz = 2_096_015;
     private TriggerEffect effect = TriggerEffect.of(0, 1000);
     private List<String> diagnostics = List.of();
     private List<PlotPoint> plot = List.of();
@@ -66,6 +67,8 @@ public final class SyntheticMeasurement {
         masterBefore = before; masterLost = lost; masterAfter = after; return this;
     }
     public SyntheticMeasurement tscStep(Long v) { tscStep = v; return this; }
+    /** The guest TSC rate the moved reference point implies (KVM's own view of the guest TSC). */
+    public SyntheticMeasurement referenceTscKhz(long khz) { referenceTscKhz = khz; return this; }
     public SyntheticMeasurement effect(TriggerEffect e) { effect = e; return this; }
     public SyntheticMeasurement diagnostics(String... lines) { diagnostics = List.of(lines); return this; }
     public SyntheticMeasurement plot(List<PlotPoint> p) { plot = p; return this; }
@@ -77,7 +80,9 @@ public final class SyntheticMeasurement {
         List<Integer> stopped = guestStopped != null ? guestStopped : new ArrayList<>();
         while (stopped.size() < vcpus) stopped.add(0);
         ReferencePoint before = new ReferencePoint(1_000_000, 5_000_000);
-        ReferencePoint after = resnapshot ? new ReferencePoint(21_000_000, 15_000_000) : before;
+        long step = tscStep == null ? 0 : tscStep;
+        ReferencePoint after = resnapshot ? new ReferencePoint(before.tscTimestamp() + step
+                + Math.round(sinceSnapshotNs * (referenceTscKhz / 1e6)), before.systemTimeNs() + sinceSnapshotNs) : before;
         TriggerWindow w = new TriggerWindow(jumps, null, resnapshot,
                 resnapshot ? List.of("vCPU 0's guest saw " + before + " -> " + after + " (synthetic)") : List.of(), stopped, false, 0);
         return new Measurement(vcpus, settleS, "synthetic", drift, sinceSnapshotNs, w, oldAtNewReferenceNs, before, after,
