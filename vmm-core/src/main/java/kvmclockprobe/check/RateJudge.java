@@ -78,7 +78,7 @@ public final class RateJudge {
             reason += String.format(Locale.ROOT, ". The cause in arch/x86/kvm/x86.c: KVM_GET_TSC_KHZ is %.0f ppm below the host TSC's "
                     + "rate, beyond tsc_tolerance_ppm (%.0f), on a host that cannot scale the guest TSC; kvm_set_tsc_khz then refuses it "
                     + "at vCPU creation (\"user requested TSC rate below hardware speed\"), kvm_arch_vcpu_create ignores that, and the "
-                    + "vCPU's TSC multiplier stays 0, so KVM reads the guest TSC as its offset alone", ppm, TSC_TOLERANCE_PPM);
+                    + "vCPU's TSC multiplier stays 0, so KVM reads the guest TSC as its offset alone", -ppm, TSC_TOLERANCE_PPM);
         }
         return new Verdict(Status.FAIL, reason + "; " + numbers, null, null, null);
     }
