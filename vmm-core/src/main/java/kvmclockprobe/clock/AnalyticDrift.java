@@ -36,6 +36,16 @@ public record AnalyticDrift(long tscKhz, String clocksource, ClocksourceScale co
                             double rawMultUnitNsPerSec) {
 
     /** The B−A drift for a VM whose guest (unscaled TSC) has pvclock parameters {@code p}. */
+    /** Why the arithmetic cannot be computed for a VM whose {@code KVM_GET_TSC_KHZ} is {@code tscKhz}; null when it can. */
+    public static String unavailable(long tscKhz) {
+        return tscKhz <= 0 ? "KVM_GET_TSC_KHZ gave no TSC rate" : null;
+    }
+
+    /** {@link #of}, or null where {@link #unavailable} says why it cannot be computed. */
+    public static AnalyticDrift orNull(long tscKhz, String clocksource, ClocksourceScale vdsoRaw, String vdsoUnavailable, PvclockParams p) {
+        return unavailable(tscKhz) != null ? null : of(tscKhz, clocksource, vdsoRaw, vdsoUnavailable, p);
+    }
+
     public static AnalyticDrift of(long tscKhz, String clocksource, ClocksourceScale vdsoRaw, String vdsoUnavailable, PvclockParams p) {
         if (tscKhz <= 0) throw new IllegalArgumentException("TSC rate unknown (" + tscKhz + " kHz)");
         ClocksourceScale computed = KernelClockArithmetic.tscClocksource(tscKhz);

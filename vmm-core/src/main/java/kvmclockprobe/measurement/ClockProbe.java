@@ -140,16 +140,10 @@ public final class ClockProbe implements AutoCloseable {
     /**
      * The drift from the kernel's arithmetic for this VM, with the pvclock parameters of
      * {@code now} (applicable or not: {@link AnalyticDrift#applies()}); null when
-     * {@link #analyticUnavailable()} says why.
+     * {@link AnalyticDrift#unavailable} says why.
      */
     private AnalyticDrift analytic(ClockReading now) {
-        if (analyticUnavailable() != null) return null;
-        return AnalyticDrift.of(tsc.vcpuTscKhz(), hostClock.clocksource(), hostClock.vdsoRaw(), hostClock.vdsoUnavailable(), now.params());
-    }
-
-    private String analyticUnavailable() {
-        if (tsc.vcpuTscKhz() <= 0) return "KVM_GET_TSC_KHZ gave no TSC rate";
-        return null;
+        return AnalyticDrift.orNull(tsc.vcpuTscKhz(), hostClock.clocksource(), hostClock.vdsoRaw(), hostClock.vdsoUnavailable(), now.params());
     }
 
     /** Measures the drift for {@code duration}: the fit (a diagnostic), beside the arithmetic. */
@@ -161,7 +155,7 @@ public final class ClockProbe implements AutoCloseable {
             session.checkHealthy();
             progressSeconds.accept((System.nanoTime() - start) / 1e9);
         });
-        return DriftEstimate.decide(analytic, analyticUnavailable(), null, fitOrNull(meter));
+        return DriftEstimate.decide(analytic, AnalyticDrift.unavailable(tsc.vcpuTscKhz()), null, fitOrNull(meter));
     }
 
     private static DriftResult fitOrNull(DriftMeter meter) {

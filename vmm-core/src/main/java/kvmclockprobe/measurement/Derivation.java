@@ -25,7 +25,7 @@ public final class Derivation {
         AnalyticDrift analytic = analytic(t);
         Across action = across(t.action());
         ControlResnapshot control = t.control() == null ? null : control(t.control(), analytic);
-        DriftEstimate drift = DriftEstimate.decide(analytic, analyticUnavailable(t), control, t.fit());
+        DriftEstimate drift = DriftEstimate.decide(analytic, AnalyticDrift.unavailable(t.tscKhz()), control, t.fit());
         boolean lost = action.window().stableLost() || t.masterOffAfter();
         Trace.HostView before = t.action().before(), after = t.action().after();
         List<String> diagnostics = diagnostics(t, drift, action, lost);
@@ -37,12 +37,7 @@ public final class Derivation {
 
     /** The kernel's arithmetic for this VM (applicable or not); null without a TSC rate. */
     public static AnalyticDrift analytic(Trace t) {
-        if (analyticUnavailable(t) != null) return null;
-        return AnalyticDrift.of(t.tscKhz(), t.clocksource(), t.vdsoRaw(), t.vdsoUnavailable(), t.startParams());
-    }
-
-    private static String analyticUnavailable(Trace t) {
-        return t.tscKhz() <= 0 ? "KVM_GET_TSC_KHZ gave no TSC rate" : null;
+        return AnalyticDrift.orNull(t.tscKhz(), t.clocksource(), t.vdsoRaw(), t.vdsoUnavailable(), t.startParams());
     }
 
     public static Across across(Trace.Window w) {

@@ -25,7 +25,7 @@ record CaptureCheck(Double driftNsPerSec, Long captureVsGuestNs, Long predictedN
                            List<String> diagnostics) {
         Double drift = null;
         try {
-            HostClock clock = HostClock.read();
+            HostClock clock = ctx.hostClock();
             drift = AnalyticDrift.of(ctx.sourceTscKhz(), clock.clocksource(), clock.vdsoRaw(), clock.vdsoUnavailable(),
                     first.oldParams()).bMinusANsPerSec();
         } catch (RuntimeException e) {

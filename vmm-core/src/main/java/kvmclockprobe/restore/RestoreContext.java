@@ -13,6 +13,7 @@ import kvmclockprobe.kvm.Kvm;
 import kvmclockprobe.kvm.Vcpu;
 import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
+import kvmclockprobe.host.HostClock;
 import kvmclockprobe.sys.HostInstant;
 import kvmclockprobe.sampler.GuestTscProbe;
 import kvmclockprobe.sampler.SamplerSession;
@@ -44,6 +45,7 @@ public final class RestoreContext implements AutoCloseable {
     private final SamplerSession source;
     private final Duration pause;
     private final SamplerSession.Options options;
+    private final HostClock hostClock;
     private final List<Machine> owned = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> ctrl = new ArrayList<>();
@@ -64,11 +66,17 @@ public final class RestoreContext implements AutoCloseable {
     private HostInstant firstEntry;
     private SamplerSession target;
 
-    RestoreContext(Kvm kvm, SamplerSession source, Duration pause, SamplerSession.Options options) {
+    RestoreContext(Kvm kvm, SamplerSession source, Duration pause, SamplerSession.Options options, HostClock hostClock) {
         this.kvm = kvm;
         this.source = source;
         this.pause = pause;
         this.options = options;
+        this.hostClock = hostClock;
+    }
+
+    /** The host's clocksource and raw clock, read once per run. */
+    public HostClock hostClock() {
+        return hostClock;
     }
 
     /** How many vCPUs the guest runs on. */

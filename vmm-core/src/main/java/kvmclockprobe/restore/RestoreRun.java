@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import kvmclockprobe.bindings.kvm_h;
+import kvmclockprobe.host.HostClock;
 import kvmclockprobe.host.HostProbe;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.kvm.Kvm;
@@ -47,20 +48,21 @@ public final class RestoreRun {
     public static List<RestoreResult> run(Kvm kvm, List<Recipe> recipes, Settings settings, BooleanSupplier stop,
                                           java.util.function.Consumer<List<RestoreResult>> soFar) {
         List<RestoreResult> results = new ArrayList<>();
+        HostClock clock = HostClock.read();
         for (Recipe r : recipes) {
             if (stop.getAsBoolean()) break;
-            results.add(runOne(kvm, r, settings));
+            results.add(runOne(kvm, r, settings, clock));
             soFar.accept(List.copyOf(results));
         }
         return results;
     }
 
-    public static RestoreResult runOne(Kvm kvm, Recipe recipe, Settings settings) {
+    static RestoreResult runOne(Kvm kvm, Recipe recipe, Settings settings, HostClock clock) {
         log.info("restore: {}", recipe.name());
         SamplerSession.Options options = SamplerSession.Options.defaults();
         String clocksourceBefore = HostProbe.clocksource();
         try (SamplerSession source = SamplerSession.start(kvm, settings.vcpus(), options);
-             RestoreContext ctx = new RestoreContext(kvm, source, settings.pause(), options)) {
+             RestoreContext ctx = new RestoreContext(kvm, source, settings.pause(), options, clock)) {
             source.sampleFor(WARM_UP);
             try (SamplerSession target = recipe.run(ctx)) {
                 target.sampleFor(settings.after());
