@@ -17,4 +17,5 @@ module kvmclockprobe.core {
     opens kvmclockprobe.measurement to com.fasterxml.jackson.databind;
     opens kvmclockprobe.clock to com.fasterxml.jackson.databind;
     opens kvmclockprobe.sampler to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.xen to com.fasterxml.jackson.databind;
 }

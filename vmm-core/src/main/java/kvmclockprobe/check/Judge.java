@@ -3,11 +3,10 @@ package kvmclockprobe.check;
 import kvmclockprobe.verdict.Status;
 
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.measurement.Measurement;
-import kvmclockprobe.measurement.Observation;
+import kvmclockprobe.xen.WallclockReading;
 import kvmclockprobe.measurement.TriggerEffect.SetClock;
 
 /**
@@ -50,7 +49,8 @@ public final class Judge {
             return p.verdict(Status.FAIL, String.format(Locale.ROOT, "guest clock jumped %d ns (re-snapshot prediction %s); --strict "
                     + "fails every jump", m.observedJumpNs(), ns(predicted)));
         }
-        String checks = m.effect().failedChecks().stream().map(Observation::description).collect(Collectors.joining("; "));
+        WallclockReading wallclock = m.effect().wallclock();
+        String checks = wallclock == null || wallclock.inRange() ? "" : wallclock.describeCheck();
         if (!checks.isEmpty() && expectation != Expectation.NO_JUMP) return p.verdict(Status.FAIL, checks);
         return switch (expectation) {
             case NO_JUMP -> noJump(m, seen, p, reference, checks);

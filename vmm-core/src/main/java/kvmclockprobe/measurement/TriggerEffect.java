@@ -2,17 +2,18 @@ package kvmclockprobe.measurement;
 
 import java.util.List;
 
+import kvmclockprobe.xen.WallclockReading;
+
 /**
  * What applying an action did, as the verdict needs it.
  *
  * @param rawBeforeNs      host {@code CLOCK_MONOTONIC_RAW} just before the action's first ioctl
  * @param rawAfterNs       host {@code CLOCK_MONOTONIC_RAW} just after its last one
  * @param setClock         {@code KVM_SET_CLOCK} actions: what was set and when; else null
- * @param observations     facts the action observed beside the jump (the Xen wallclock, ...);
- *                         those that are checks are part of the verdict
+ * @param wallclock        the Xen shared_info wallclock across the action, where it has one; else null
  * @param notes            facts a reader should see (what was written, which variant was used)
  */
-public record TriggerEffect(long rawBeforeNs, long rawAfterNs, SetClock setClock, List<Observation> observations,
+public record TriggerEffect(long rawBeforeNs, long rawAfterNs, SetClock setClock, WallclockReading wallclock,
                             List<String> notes) {
 
     /**
@@ -29,16 +30,10 @@ public record TriggerEffect(long rawBeforeNs, long rawAfterNs, SetClock setClock
                            long realtimeAfterSetNs, long setCallNs) {}
 
     public TriggerEffect {
-        observations = List.copyOf(observations);
         notes = List.copyOf(notes);
     }
 
     public static TriggerEffect of(long rawBeforeNs, long rawAfterNs, String... notes) {
-        return new TriggerEffect(rawBeforeNs, rawAfterNs, null, List.of(), List.of(notes));
-    }
-
-    /** The checks among the observations that failed. */
-    public List<Observation> failedChecks() {
-        return observations.stream().filter(o -> Boolean.FALSE.equals(o.passed())).toList();
+        return new TriggerEffect(rawBeforeNs, rawAfterNs, null, null, List.of(notes));
     }
 }

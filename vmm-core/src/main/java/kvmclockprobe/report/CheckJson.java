@@ -1,6 +1,5 @@
 package kvmclockprobe.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +14,7 @@ import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.DriftEstimate;
 import kvmclockprobe.clock.ReferencePoint;
 import kvmclockprobe.measurement.Measurement;
-import kvmclockprobe.measurement.Observation;
+import kvmclockprobe.xen.WallclockReading;
 
 /**
  * The {@code check --json} document. Every key is always present; a value that was not measured
@@ -93,10 +92,10 @@ public final class CheckJson {
         o.put("master_clock_after", m == null ? null : m.masterClockAfter());
         o.put("master_clock_lost", m == null ? null : m.masterClockLost());
         o.put("tsc_step_cycles", m == null ? null : m.tscStepCycles());
-        // The Xen trigger's observations; null for the others (the keys are always there).
-        o.putNull("wallclock_step_ns");
-        o.putNull("wallclock_in_range");
-        if (m != null) for (Observation obs : m.effect().observations()) o.set(obs.key(), value(obs.value()));
+        // The Xen wallclock; null for the other triggers (the keys are always there).
+        WallclockReading w = m == null ? null : m.effect().wallclock();
+        o.put("wallclock_step_ns", w == null ? null : w.stepNs());
+        o.put("wallclock_in_range", w == null ? null : w.inRange());
         ArrayNode perVcpu = o.putArray("observed_jump_ns_per_vcpu");
         if (m != null) for (Long j : m.observedJumpNsPerVcpu()) perVcpu.add(j.longValue());
         ArrayNode diagnostics = o.putArray("diagnostics");
@@ -111,17 +110,6 @@ public final class CheckJson {
             return;
         }
         o.putObject(key).put("tsc_timestamp", Long.toUnsignedString(r.tscTimestamp())).put("system_time_ns", Long.toUnsignedString(r.systemTimeNs()));
-    }
-
-    private static JsonNode value(Object v) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        return switch (v) {
-            case null -> f.nullNode();
-            case Long l -> f.numberNode(l);
-            case Integer i -> f.numberNode(i);
-            case Boolean b -> f.booleanNode(b);
-            default -> f.textNode(v.toString());
-        };
     }
 
     /** A double, or null when absent or not finite (plain JSON has no NaN or Infinity). */

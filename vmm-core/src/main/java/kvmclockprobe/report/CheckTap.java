@@ -53,7 +53,10 @@ public final class CheckTap {
         lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown"
                 : (m.tscStepCycles() > 0 ? "+" : "") + m.tscStepCycles() + " cycles"));
         lines.add("vcpus " + t.vcpus());
-        m.effect().observations().forEach(o -> lines.add(o.description()));
+        if (m.effect().wallclock() != null) {
+            lines.add(m.effect().wallclock().describeStep());
+            lines.add(m.effect().wallclock().describeCheck());
+        }
         lines.addAll(t.diagnostics());
         return lines;
     }

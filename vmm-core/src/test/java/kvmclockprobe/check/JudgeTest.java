@@ -14,7 +14,6 @@ import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.ControlResnapshot;
 import kvmclockprobe.clock.KernelClockArithmetic;
 import kvmclockprobe.clock.PvclockParams;
-import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.testing.SyntheticMeasurement;
 import kvmclockprobe.verdict.Status;
@@ -85,15 +84,13 @@ class JudgeTest {
 
     @Test
     void theXenWallclockOutOfRangeFailsNamingTheWallclockNotTheClockFix() {
-        TriggerEffect effect = new TriggerEffect(0, 1000, null, List.of(
-                Observation.check("wallclock_in_range", false, "wallclock OUTSIDE [realtime before, realtime after]")), List.of());
+        TriggerEffect effect = new TriggerEffect(0, 1000, null, SyntheticMeasurement.wallclock(0, false), List.of());
         Verdict v = judge(Expectation.NO_JUMP, predicting(-300).observedNs(0).effect(effect));
         assertThat(v.status()).isEqualTo(Status.FAIL);
         assertThat(v.reason()).contains("OUTSIDE").doesNotContain(REF);
         Verdict both = judge(Expectation.NO_JUMP, predicting(-300).resnapshot(true).observedNs(-300).effect(effect));
         assertThat(both.reason()).contains("OUTSIDE").contains(REF);
-        TriggerEffect inRange = new TriggerEffect(0, 1000, null, List.of(
-                Observation.check("wallclock_in_range", true, "within")), List.of());
+        TriggerEffect inRange = new TriggerEffect(0, 1000, null, SyntheticMeasurement.wallclock(0, true), List.of());
         assertThat(judge(Expectation.NO_JUMP, predicting(-300).observedNs(0).effect(inRange)).status()).isEqualTo(Status.PASS);
     }
 
@@ -232,7 +229,7 @@ class JudgeTest {
     @Test
     void setClockLosesExactlyTheGetToSetInterval() {
         // The guest's old clock at the new reference point is 70 us past what GET read.
-        TriggerEffect e = new TriggerEffect(0, 90_000, new TriggerEffect.SetClock(CLOCK, false, 0, 0, 0, 10_000), List.of(), List.of());
+        TriggerEffect e = new TriggerEffect(0, 90_000, new TriggerEffect.SetClock(CLOCK, false, 0, 0, 0, 10_000), null, List.of());
         SyntheticMeasurement m = predicting(-300).effect(e).oldAtNewReferenceNs(CLOCK + 70_000);
         Verdict ok = judge(Expectation.SET_CLOCK, m.observedNs(-70_001));
         assertThat(ok.status()).isEqualTo(Status.PASS);
@@ -246,7 +243,7 @@ class JudgeTest {
         long r = 1_796_000_000_000_000_000L;
         long gap = 20_000_000;
         TriggerEffect e = new TriggerEffect(0, gap + 14_000, new TriggerEffect.SetClock(CLOCK, true, r, r + gap, r + gap + 14_000, 14_000),
-                List.of(), List.of());
+                null, List.of());
         return predicting(-300).effect(e).oldAtNewReferenceNs(CLOCK + gap);
     }
 
@@ -268,7 +265,7 @@ class JudgeTest {
         long r = 1_796_000_000_000_000_000L;
         long gap = 20_000_000;
         TriggerEffect e = new TriggerEffect(0, 2 * gap, new TriggerEffect.SetClock(CLOCK, true, r, r + gap, r + gap + gap / 2, gap / 2),
-                List.of(), List.of());
+                null, List.of());
         Verdict v = judge(Expectation.SET_CLOCK_REALTIME, predicting(-300).effect(e).oldAtNewReferenceNs(CLOCK + gap).observedNs(-gap));
         assertThat(v.status()).isEqualTo(Status.INCONCLUSIVE);
         assertThat(v.reason()).contains("too much of the");

@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import kvmclockprobe.check.CheckReport;
 import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.Verdict;
-import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.testing.SyntheticMeasurement;
@@ -77,9 +76,7 @@ final class Reports {
                         + " 0123456789ab \"KVM: x86: keep kvmclock continuous across TSC writes\") <&>",
                 steppedPlot(-2, 2, 4000, 63.2, -1263, 3)));
         results.add(pass("vcpu-hotplug", 0L, 0L, steppedPlot(-1, 1, 200, 63.2, 0, 4)));
-        TriggerEffect xen = new TriggerEffect(0, 1000, null, List.of(
-                Observation.fact("wallclock_step_ns", 987_654L, "shared_info wallclock step 987654 ns"),
-                Observation.check("wallclock_in_range", true, "wallclock within")), List.of());
+        TriggerEffect xen = new TriggerEffect(0, 1000, null, SyntheticMeasurement.wallclock(987_654L, true), List.of());
         results.add(measured("xen-shared-info", Status.PASS, "wallclock epoch followed the guest clock", Expectation.NO_JUMP,
                 SyntheticMeasurement.measured().drift(SyntheticMeasurement.arithmetic(63.2)).observedNs(12L).tscStep(null)
                         .effect(xen).plot(steppedPlot(-1, 1, 100, 63.2, 12, 5)), 10L, 5L));

@@ -11,10 +11,10 @@ import kvmclockprobe.clock.PvclockParams;
 import kvmclockprobe.guest.GuestAbi;
 import kvmclockprobe.measurement.Derivation;
 import kvmclockprobe.measurement.Measurement;
-import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.Trace;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.sampler.GuestEvent;
+import kvmclockprobe.testing.SyntheticMeasurement;
 
 /** A trace survives JSON and derives to the same measurement: what lets lab traces be test fixtures. */
 class TraceJsonTest {
@@ -24,8 +24,7 @@ class TraceJsonTest {
         long tsc = 5_000_000_000L;
         PvclockParams after = new PvclockParams(6, tsc, before.nsAt(tsc) + 7, (int) s.mul(), (byte) s.shift(), (byte) 1);
         GuestEvent e = new GuestEvent(GuestAbi.EVENT_VERSION_CHANGE, 0, 7, tsc + 100, 7, before, after, 0, after.nsAt(tsc + 100), tsc);
-        TriggerEffect effect = new TriggerEffect(10, 20, null, List.of(Observation.check("wallclock_in_range", true, "within"),
-                Observation.fact("wallclock_step_ns", 12L, "step")), List.of("remapped"));
+        TriggerEffect effect = new TriggerEffect(10, 20, null, SyntheticMeasurement.wallclock(12L, true), List.of("remapped"));
         Trace.Window w = new Trace.Window(new Trace.HostView(List.of(0L), List.of(before), 5, 2_000_000_000L, true),
                 new Trace.HostView(List.of(0L), List.of(after), 30, 100, true), List.of(e), effect);
         return new Trace(1, 2_096_027, true, "tsc", KernelClockArithmetic.tscClocksource(2_096_027), null, before, 0, "none",
@@ -42,6 +41,7 @@ class TraceJsonTest {
         GuestEvent e = t.action().events().getFirst();
         assertThat(m.observedJumpNs()).isEqualTo(e.newParams().nsAt(e.tsc()) - e.oldParams().nsAt(e.tsc())).isBetween(6L, 7L);
         assertThat(m.drift().source().label()).isEqualTo("arithmetic");
-        assertThat(m.effect().observations()).extracting(Observation::value).containsExactly(true, 12L);
+        assertThat(m.effect().wallclock().stepNs()).isEqualTo(12L);
+        assertThat(m.effect().wallclock().inRange()).isTrue();
     }
 }

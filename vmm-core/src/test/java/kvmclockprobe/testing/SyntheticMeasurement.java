@@ -11,6 +11,8 @@ import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.PlotPoint;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.measurement.TriggerWindow;
+import kvmclockprobe.xen.WallclockReading;
+import kvmclockprobe.xen.XenWallclock;
 
 /** Builds {@link Measurement}s by hand for tests of the verdict and the reports: no KVM involved. */
 public final class SyntheticMeasurement {
@@ -29,6 +31,18 @@ public final class SyntheticMeasurement {
     private TriggerEffect effect = TriggerEffect.of(0, 1000);
     private List<String> diagnostics = List.of();
     private List<PlotPoint> plot = List.of();
+
+    /**
+     * A Xen wallclock whose epoch stepped {@code stepNs}, read with the KVM clock at 1 s, and
+     * realtime around it that does or does not hold wallclock + KVM clock.
+     */
+    public static WallclockReading wallclock(long stepNs, boolean inRange) {
+        XenWallclock before = new XenWallclock(2, 1_796_665_713, 403_552_022, 0);
+        long epochAfter = before.epochNs() + stepNs;
+        XenWallclock after = new XenWallclock(4, (int) (epochAfter / 1_000_000_000L), (int) (epochAfter % 1_000_000_000L), 0);
+        long wall = epochAfter + 1_000_000_000L;
+        return new WallclockReading(before, after, 1_000_000_000L, inRange ? wall - 50_000 : wall + 50_000, wall + 100_000);
+    }
 
     public static SyntheticMeasurement measured() {
         return new SyntheticMeasurement();

@@ -26,7 +26,7 @@ public final class SetClock extends BaseTrigger {
         ctx.vm().setClock(clock.clockNs(), 0, 0);
         long after = Libc.monotonicRawNs();
         return new TriggerEffect(before, after, new TriggerEffect.SetClock(clock.clockNs(), false, 0, 0, 0, after - setBefore),
-                List.of(), List.of("KVM_GET_CLOCK gave " + clock.clockNs() + " ns; KVM_SET_CLOCK(that, flags 0); the pair took "
+                null, List.of("KVM_GET_CLOCK gave " + clock.clockNs() + " ns; KVM_SET_CLOCK(that, flags 0); the pair took "
                         + (after - before) + " ns of host raw time"));
     }
 }

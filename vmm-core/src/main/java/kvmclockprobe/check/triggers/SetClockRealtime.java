@@ -55,7 +55,7 @@ public final class SetClockRealtime extends BaseTrigger {
         long realtimeAfter = Libc.realtimeNs();
         long after = Libc.monotonicRawNs();
         return new TriggerEffect(before, after, new TriggerEffect.SetClock(clock.clockNs(), true, clock.realtimeNs(),
-                realtimeBefore, realtimeAfter, after - setBefore), List.of(), List.of(
+                realtimeBefore, realtimeAfter, after - setBefore), null, List.of(
                 "KVM_SET_CLOCK(clock, KVM_CLOCK_REALTIME, realtime from the GET) " + (realtimeBefore - clock.realtimeNs())
                         + " ns of realtime after the GET; the SET call took " + (after - setBefore) + " ns"));
     }

@@ -9,9 +9,9 @@ import kvmclockprobe.check.Expectation;
 import kvmclockprobe.check.TriggerContext;
 import kvmclockprobe.verdict.UpstreamChange;
 import kvmclockprobe.guest.GuestAbi;
-import kvmclockprobe.measurement.Observation;
 import kvmclockprobe.measurement.TriggerEffect;
 import kvmclockprobe.sys.Libc;
+import kvmclockprobe.xen.WallclockReading;
 import kvmclockprobe.xen.XenWallclock;
 
 /**
@@ -20,7 +20,7 @@ import kvmclockprobe.xen.XenWallclock;
  * Prepared the way the kernel's xen_shinfo_test does it: {@code KVM_XEN_HVM_CONFIG} with
  * {@code INTERCEPT_HCALL} and the hypercall MSR, long mode, and a first mapping; the trigger is
  * the remapping. The wallclock KVM writes there is checked as xen_shinfo_test checks it: wallclock
- * + KVM clock within [realtime before, realtime after]; that check is part of the verdict.
+ * + KVM clock within [realtime before, realtime after]; the judge makes that check part of the verdict.
  */
 public final class XenSharedInfo extends XenTrigger {
     public XenSharedInfo() {
@@ -43,15 +43,7 @@ public final class XenSharedInfo extends XenTrigger {
         long kvmclockNs = ctx.reader().read().bAtRawNs();
         long realtimeAfter = Libc.realtimeNs();
 
-        long stepNs = wallAfter.epochNs() - wallBefore.epochNs();
-        boolean inRange = wallAfter.written() && wallAfter.inRange(kvmclockNs, realtimeBefore, realtimeAfter);
-        return new TriggerEffect(before, after, null, List.of(
-                Observation.fact("wallclock_step_ns", stepNs, String.format(Locale.ROOT,
-                        "shared_info wallclock: before wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; after wc_version %d wc_sec %d wc_nsec %d wc_sec_hi %d; step %d ns",
-                        wallBefore.version(), Integer.toUnsignedLong(wallBefore.sec()), wallBefore.nsec(), wallBefore.secHi(),
-                        wallAfter.version(), Integer.toUnsignedLong(wallAfter.sec()), wallAfter.nsec(), wallAfter.secHi(), stepNs)),
-                Observation.check("wallclock_in_range", inRange, "wallclock check (xen_shinfo_test): shared_info wallclock + kvmclock "
-                        + (inRange ? "within" : "OUTSIDE") + " [realtime before, realtime after]")),
+        return new TriggerEffect(before, after, null, new WallclockReading(wallBefore, wallAfter, kvmclockNs, realtimeBefore, realtimeAfter),
                 List.of(String.format(Locale.ROOT, "KVM_XEN_HVM_SET_ATTR(SHARED_INFO, gfn 0x%x) again, the guest's shared_info remapped",
                         GuestAbi.XEN_SHARED_INFO_GPA >>> 12)));
     }
