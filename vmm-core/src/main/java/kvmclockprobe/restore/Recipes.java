@@ -17,13 +17,13 @@ public final class Recipes {
     public static final List<Recipe> ALL = List.of(
             new QemuStopCont(),
             new QemuMigrate(),
-            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.CURRENT),
-            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.NO_KVMCLOCK_CTRL),
-            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.UNIFIED_TSC),
-            new FirecrackerSnapshot(FirecrackerSnapshot.Variant.CLOCK_REALTIME),
-            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.V53),
-            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.V52),
-            new CloudHypervisorRestore(CloudHypervisorRestore.Variant.LATE_CLOCK),
+            new FirecrackerSnapshot(FirecrackerSnapshot.CURRENT),
+            new FirecrackerSnapshot(FirecrackerSnapshot.NO_KVMCLOCK_CTRL),
+            new FirecrackerSnapshot(FirecrackerSnapshot.UNIFIED_TSC),
+            new FirecrackerSnapshot(FirecrackerSnapshot.CLOCK_REALTIME),
+            new CloudHypervisorRestore(CloudHypervisorRestore.V53),
+            new CloudHypervisorRestore(CloudHypervisorRestore.V52),
+            new CloudHypervisorRestore(CloudHypervisorRestore.LATE_CLOCK),
             new OpenvmmRestore(),
             new ExactClockGuest());
 

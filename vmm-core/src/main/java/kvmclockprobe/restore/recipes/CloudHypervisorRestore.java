@@ -42,48 +42,37 @@ public final class CloudHypervisorRestore extends BaseRecipe {
     /** In the late-clock order, how long the vCPUs run before {@code KVM_SET_CLOCK} catches up (the device resume in between). */
     static final Duration LATE_BY = Duration.ofMillis(50);
 
-    public enum Variant {
-        V53("cloud-hypervisor-restore", Intent.REAL_TIME, ""),
-        V52("cloud-hypervisor-restore-v52", Intent.FROZEN, " (v52.0: before PR #8437 and #8256)"),
-        LATE_CLOCK("cloud-hypervisor-restore-late-clock", Intent.FROZEN, " (before PR #7932 and #8256)");
-
-        final String recipeName;
-        final Intent intent;
-        final String before;
-
-        Variant(String recipeName, Intent intent, String before) {
-            this.recipeName = recipeName;
-            this.intent = intent;
-            this.before = before;
-        }
-    }
+    public static final Variant V53 = new Variant("cloud-hypervisor-restore", Intent.REAL_TIME, "");
+    public static final Variant V52 = new Variant("cloud-hypervisor-restore-v52", Intent.FROZEN, " (v52.0: before PR #8437 and #8256)");
+    public static final Variant LATE_CLOCK = new Variant("cloud-hypervisor-restore-late-clock", Intent.FROZEN,
+            " (before PR #7932 and #8256)");
 
     private final Variant variant;
 
     public CloudHypervisorRestore(Variant variant) {
-        super(variant.recipeName, "Cloud Hypervisor", variant.intent,
+        super(variant.recipeName(), "Cloud Hypervisor", variant.intent(),
                 "cloud-hypervisor vmm/src/vm.rs Vm::pause, Vm::resume; vmm/src/cpu.rs CpuManager::create_vcpus, synchronize_tsc_offsets; "
-                        + "hypervisor/src/kvm/mod.rs snapshot_clock, restore_clock, KvmVcpu::set_state" + variant.before);
+                        + "hypervisor/src/kvm/mod.rs snapshot_clock, restore_clock, KvmVcpu::set_state" + variant.source());
         this.variant = variant;
     }
 
     public boolean knownBad() {
-        return variant != Variant.V53;
+        return variant != V53;
     }
 
     public SamplerSession run(RestoreContext ctx) {
-        if (variant == Variant.V52) requireWhatV52IsKnownBadFor(ctx);
-        ClockData early = variant == Variant.V52 ? ctx.getClockBeforePause() : null;   // v52 Vm::pause: get_clock first
+        if (variant == V52) requireWhatV52IsKnownBadFor(ctx);
+        ClockData early = variant == V52 ? ctx.getClockBeforePause() : null;   // v52 Vm::pause: get_clock first
         Machine source = ctx.pause();
         ctx.kvmclockCtrl(source);                               // CpuManager::pause: notify_guest_clock_paused
         ClockData c = early != null ? early : ctx.getClock(source);   // capture_guest_clock (v53)
-        ClockData saved = variant == Variant.V53 ? withRealtime(ctx, c) : new ClockData(c.clockNs(), 0, 0, 0);   // reset_flags() before #8256
+        ClockData saved = variant == V53 ? withRealtime(ctx, c) : new ClockData(c.clockNs(), 0, 0, 0);   // reset_flags() before #8256
         Snapshot.GuestState state = ctx.saveGuest(source);
         ctx.discard(source);
         ctx.downtime();
         Machine dest = ctx.restoreGuestVcpuByVcpu(state);       // create_vcpus: create_vcpu + set_state, one by one
-        if (variant == Variant.V53) ctx.unifyTscOffsets(dest);  // synchronize_tsc_offsets (PR #8437)
-        if (variant == Variant.LATE_CLOCK) {
+        if (variant == V53) ctx.unifyTscOffsets(dest);  // synchronize_tsc_offsets (PR #8437)
+        if (variant == LATE_CLOCK) {
             SamplerSession s = ctx.resume(dest);                // cpu_manager.resume() first
             ctx.runFor(LATE_BY);
             ctx.setClock(dest, saved.clockNs(), saved.flags(), saved.realtimeNs());   // then restore_guest_clock

@@ -31,34 +31,23 @@ import kvmclockprobe.snapshot.Snapshot;
  * copied to every vCPU before their threads start, the clock restore unchanged).
  */
 public final class FirecrackerSnapshot extends BaseRecipe {
-    public enum Variant {
-        CURRENT("firecracker-snapshot", Intent.FROZEN, ""),
-        NO_KVMCLOCK_CTRL("firecracker-snapshot-no-kvmclock-ctrl", Intent.FROZEN, " (before PR #5494)"),
-        CLOCK_REALTIME("firecracker-snapshot-clock-realtime", Intent.REAL_TIME, " (LoadSnapshot clock_realtime, v1.16)"),
-        UNIFIED_TSC("firecracker-snapshot-unified-tsc", Intent.FROZEN, " (PR #6200, open)");
-
-        final String recipeName;
-        final Intent intent;
-        final String what;
-
-        Variant(String recipeName, Intent intent, String what) {
-            this.recipeName = recipeName;
-            this.intent = intent;
-            this.what = what;
-        }
-    }
+    public static final Variant CURRENT = new Variant("firecracker-snapshot", Intent.FROZEN, "");
+    public static final Variant NO_KVMCLOCK_CTRL = new Variant("firecracker-snapshot-no-kvmclock-ctrl", Intent.FROZEN, " (before PR #5494)");
+    public static final Variant CLOCK_REALTIME = new Variant("firecracker-snapshot-clock-realtime", Intent.REAL_TIME,
+            " (LoadSnapshot clock_realtime, v1.16)");
+    public static final Variant UNIFIED_TSC = new Variant("firecracker-snapshot-unified-tsc", Intent.FROZEN, " (PR #6200, open)");
 
     private final Variant variant;
 
     public FirecrackerSnapshot(Variant variant) {
-        super(variant.recipeName, "Firecracker", variant.intent,
+        super(variant.recipeName(), "Firecracker", variant.intent(),
                 "firecracker src/vmm/src/arch/x86_64/vm.rs KvmVm::save_state/restore_state; src/vmm/src/arch/x86_64/vcpu.rs "
-                        + "KvmVcpu::restore_state, kvmclock_ctrl; src/vmm/src/builder.rs build_microvm_from_snapshot" + variant.what);
+                        + "KvmVcpu::restore_state, kvmclock_ctrl; src/vmm/src/builder.rs build_microvm_from_snapshot" + variant.source());
         this.variant = variant;
     }
 
     public Boolean expectsGuestStopped() {
-        return variant != Variant.NO_KVMCLOCK_CTRL;
+        return variant != NO_KVMCLOCK_CTRL;
     }
 
     public SamplerSession run(RestoreContext ctx) {
@@ -66,20 +55,20 @@ public final class FirecrackerSnapshot extends BaseRecipe {
         ctx.kvmclockCtrl(source);                              // Vcpu::running(): Pause -> kvmclock_ctrl()
         Snapshot.GuestState state = ctx.saveGuest(source);     // KvmVcpu::save_state
         ClockData clock = ctx.getClock(source);                // KvmVm::save_state: KVM_GET_CLOCK
-        if (variant == Variant.CLOCK_REALTIME && !clock.hasRealtime()) {
+        if (variant == CLOCK_REALTIME && !clock.hasRealtime()) {
             throw new RecipeUnsupported("KVM_GET_CLOCK gave no KVM_CLOCK_REALTIME (the host clocksource is not the TSC): "
                     + "Firecracker refuses a clock_realtime load of such a snapshot (ClockRealtimeNotInState)");
         }
         ctx.discard(source);
         ctx.downtime();
         Machine dest = ctx.restoreGuest(state);                // create_vcpus, then KvmVcpu::restore_state per vCPU
-        if (variant != Variant.NO_KVMCLOCK_CTRL) ctx.kvmclockCtrl(dest);   // end of KvmVcpu::restore_state (PR #5494)
-        if (variant == Variant.CLOCK_REALTIME) {
+        if (variant != NO_KVMCLOCK_CTRL) ctx.kvmclockCtrl(dest);   // end of KvmVcpu::restore_state (PR #5494)
+        if (variant == CLOCK_REALTIME) {
             ctx.setClock(dest, clock.clockNs(), kvm_h.KVM_CLOCK_REALTIME, clock.realtimeNs());   // restore_state, clock_realtime
         } else {
             ctx.setClock(dest, clock.clockNs(), 0, 0);         // KvmVm::restore_state: flags replaced by 0
         }
-        if (variant == Variant.UNIFIED_TSC) ctx.unifyTscOffsets(dest);   // PR #6200: before start_vcpus
+        if (variant == UNIFIED_TSC) ctx.unifyTscOffsets(dest);   // PR #6200: before start_vcpus
         return ctx.resume(dest);                               // start_vcpus, Vmm::resume_vm
     }
 }
