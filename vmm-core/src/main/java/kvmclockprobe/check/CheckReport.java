@@ -3,6 +3,7 @@ package kvmclockprobe.check;
 import kvmclockprobe.verdict.ExitRule;
 import kvmclockprobe.verdict.KernelHistory;
 import kvmclockprobe.verdict.UpstreamChange;
+import kvmclockprobe.verdict.Run;
 import kvmclockprobe.verdict.Status;
 
 import java.util.List;
@@ -22,7 +23,7 @@ import kvmclockprobe.host.HostFacts;
  * @param interrupted the run was stopped by SIGINT or SIGTERM: what is here is what was measured so far
  */
 public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results,
-                          List<Double> wallS, int planned, boolean interrupted) {
+                          List<Double> wallS, int planned, boolean interrupted) implements Run<TriggerResult> {
 
     public CheckReport(HostFacts host, Double settleS, double maxSettleS, boolean strict, List<TriggerResult> results) {
         this(host, settleS, maxSettleS, strict, results, List.of());
@@ -51,10 +52,6 @@ public record CheckReport(HostFacts host, Double settleS, double maxSettleS, boo
     /** The upstream change that set {@code t}'s behaviour, or null. */
     public static UpstreamChange changedIn(TriggerResult t) {
         return Triggers.byName(t.trigger()).flatMap(Trigger::changedIn).orElse(null);
-    }
-
-    public long count(Status status) {
-        return results.stream().filter(r -> r.status() == status).count();
     }
 
     /** {@link ExitRule}: 1 when any failed (even beside an error), 3 when any errored, 4 when nothing passed, else 0. */

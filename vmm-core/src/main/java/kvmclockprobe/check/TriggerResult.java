@@ -1,5 +1,6 @@
 package kvmclockprobe.check;
 
+import kvmclockprobe.verdict.Result;
 import kvmclockprobe.verdict.Status;
 
 import java.util.List;
@@ -9,10 +10,14 @@ import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.measurement.PlotPoint;
 
 /** What became of one trigger: skipped before measuring, errored, or measured and judged. */
-public sealed interface TriggerResult permits TriggerResult.Skipped, TriggerResult.Errored, TriggerResult.Observed, TriggerResult.Measured {
+public sealed interface TriggerResult extends Result permits TriggerResult.Skipped, TriggerResult.Errored, TriggerResult.Observed, TriggerResult.Measured {
 
     /** The trigger's name ({@code xen-shared-info}, {@code tsc-write}, ...). */
     String trigger();
+
+    default String name() {
+        return trigger();
+    }
 
     /** What a correct kernel does there. */
     Expectation expectation();

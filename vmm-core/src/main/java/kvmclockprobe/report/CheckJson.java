@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.verdict.KernelHistory;
 import kvmclockprobe.verdict.UpstreamChange;
@@ -32,19 +31,12 @@ public final class CheckJson {
         putDouble(o, "settle_s", r.settleS());
         putDouble(o, "max_settle_s", r.maxSettleS());
         o.put("strict", r.strict());
-        o.put("incomplete", r.interrupted() || r.results().size() < r.planned());
-        o.put("planned", r.planned());
-        ArrayNode results = o.putArray("results");
-        for (int i = 0; i < r.results().size(); i++) {
+        return RunJson.results(o, r, i -> {
             TriggerResult t = r.results().get(i);
             KernelHistory h = r.history(t);
-            results.add(result(t).put("wall_s", r.wallS(i)).put("expected_status", h.expected().label())
-                    .put("history_outcome", h.outcome()).put("matches_history", h.matches()).put("history_why", h.why()));
-        }
-        ObjectNode summary = o.putObject("summary");
-        for (Status s : Status.values()) summary.put(s.label(), r.count(s));
-        o.put("exit_code", r.exitCode());
-        return o;
+            return result(t).put("wall_s", r.wallS(i)).put("expected_status", h.expected().label())
+                    .put("history_outcome", h.outcome()).put("matches_history", h.matches()).put("history_why", h.why());
+        });
     }
 
     /** Keys every result has (null where not measured), besides the trigger's own observations. */

@@ -87,7 +87,7 @@ public final class CheckPlot {
     private static void panel(Xml x, TriggerResult t, int index, int top) {
         x.open("g", "class", "panel", "id", "panel-" + index, "data-trigger", t.trigger(),
                 "transform", "translate(0," + top + ")");
-        x.text("title", CheckTable.oneLine(t.trigger()) + ": " + CheckTable.oneLine(t.reason()));
+        x.text("title", Table.oneLine(t.trigger()) + ": " + Table.oneLine(t.reason()));
         x.empty("rect", "x", 0.5, "y", 0.5, "width", WIDTH - 1, "height", PANEL_HEIGHT - 1, "fill", "none",
                 "stroke", "#ccc");
 
@@ -99,14 +99,14 @@ public final class CheckPlot {
             case SKIP, INCONCLUSIVE, XFAIL -> MUTED;
         };
         x.openInline("text", "x", 12, "y", 20, "font-size", 14, "fill", INK, "class", "panel-title");
-        x.text("tspan", CheckTable.oneLine(t.trigger()), "font-weight", "bold");
+        x.text("tspan", Table.oneLine(t.trigger()), "font-weight", "bold");
         x.text("tspan", t.status().label().toUpperCase(Locale.ROOT), "dx", 10, "font-weight", "bold",
                 "fill", statusColor);
-        x.text("tspan", "observed " + CheckTable.ns(t.observedJumpNs()) + ", predicted "
-                + CheckTable.ns(t.predictedJumpNs()) + (t.expectedJump() ? " (jump expected)" : " (no jump expected)"),
+        x.text("tspan", "observed " + Table.ns(t.observedJumpNs()) + ", predicted "
+                + Table.ns(t.predictedJumpNs()) + (t.expectedJump() ? " (jump expected)" : " (no jump expected)"),
                 "dx", 14);
         x.close("text");
-        List<String> reason = CheckTable.wrap(CheckTable.oneLine(t.reason()), REASON_CHARS);
+        List<String> reason = Table.wrap(Table.oneLine(t.reason()), REASON_CHARS);
         if (reason.size() > 2) reason = List.of(reason.get(0), reason.get(1) + " …"); // all of it is in <title>
         x.openInline("text", "x", 12, "y", 37, "font-size", 11, "fill", MUTED, "class", "panel-reason");
         for (int i = 0; i < reason.size(); i++) {
@@ -232,13 +232,13 @@ public final class CheckPlot {
                     "stroke", LINE, "stroke-width", 2);
             x.empty("line", "class", "observed-jump", "x1", sx.at(0), "y1", sy.at(0), "x2", sx.at(0), "y2", sy.at(after(0)),
                     "stroke", LINE, "stroke-width", 3);
-            x.text("text", "observed " + CheckTable.ns(observedNs), "class", "observed-label", "x", sx.at(0) + 6,
+            x.text("text", "observed " + Table.ns(observedNs), "class", "observed-label", "x", sx.at(0) + 6,
                     "y", sy.at(after(0)) + (observedNs >= 0 ? -6 : 14), "font-size", 11, "fill", LINE);
             if (predictedNs == null) return;
             double py = sy.at(predictedNs);
             x.empty("line", "class", "predicted-jump", "x1", sx.at(0) - 18, "y1", py, "x2", sx.at(0) + 18, "y2", py,
                     "stroke", PREDICTED, "stroke-width", 2, "stroke-dasharray", "4 3");
-            x.text("text", "predicted " + CheckTable.ns(predictedNs), "class", "predicted-label", "x", sx.at(0) - 22,
+            x.text("text", "predicted " + Table.ns(predictedNs), "class", "predicted-label", "x", sx.at(0) - 22,
                     "y", py + 4, "font-size", 11, "fill", PREDICTED, "text-anchor", "end");
         }
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import kvmclockprobe.check.CheckReport;
-import kvmclockprobe.verdict.Status;
 import kvmclockprobe.check.TriggerResult;
 import kvmclockprobe.check.Verdict;
 import kvmclockprobe.measurement.Measurement;
@@ -20,16 +19,7 @@ public final class CheckTap {
     private CheckTap() {}
 
     public static void print(PrintWriter out, CheckReport r) {
-        Tap.header(out, r.planned(), r.results().size(), r.interrupted(), "triggers");
-        int n = 0;
-        for (TriggerResult t : r.results()) {
-            n++;
-            String name = Tap.description(t.trigger());
-            for (String d : diagnostics(t)) Tap.comment(out, name + ": ", d);
-            Tap.result(out, n, name, t.status(), t.reason());
-        }
-        Tap.totals(out, r.count(Status.PASS), r.count(Status.FAIL), 0, 0, r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE),
-                r.count(Status.ERROR));
+        Tap.print(out, r, "triggers", CheckTap::diagnostics);
     }
 
     /** What a reader of the TAP stream needs besides the verdict, one item per {@code #} line. */
@@ -42,13 +32,13 @@ public final class CheckTap {
         Measurement m = measured.measurement();
         Verdict v = measured.verdict();
         if (t.reason() != null && !t.reason().isBlank()) lines.add(t.status().label() + ": " + t.reason());
-        lines.add("observed jump " + CheckTable.ns(m.observedJumpNs()) + ", predicted " + CheckTable.ns(v.predictedJumpNs())
+        lines.add("observed jump " + Table.ns(m.observedJumpNs()) + ", predicted " + Table.ns(v.predictedJumpNs())
                 + (v.toleranceNs() == null ? "" : " ± " + v.toleranceNs() + " ns") + " (a correct kernel "
                 + (t.expectedJump() ? "moves" : "does not move") + " the guest clock here)");
         if (m.observedJumpNsPerVcpu().size() > 1) {
-            lines.add("observed jump per vCPU: " + m.observedJumpNsPerVcpu().stream().map(CheckTable::ns).toList());
+            lines.add("observed jump per vCPU: " + m.observedJumpNsPerVcpu().stream().map(Table::ns).toList());
         }
-        lines.add("drift " + CheckTable.nsPerSec(m.drift().bMinusANsPerSec()) + " (B-A, " + m.drift().source().label() + ")");
+        lines.add("drift " + Table.nsPerSec(m.drift().bMinusANsPerSec()) + " (B-A, " + m.drift().source().label() + ")");
         lines.add("master clock before " + onOff(m.masterClockBefore()) + ", after " + onOff(m.masterClockAfter()));
         lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown"
                 : (m.tscStepCycles() > 0 ? "+" : "") + m.tscStepCycles() + " cycles"));

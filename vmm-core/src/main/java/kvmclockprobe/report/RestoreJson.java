@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import kvmclockprobe.verdict.Status;
 import kvmclockprobe.restore.CrossVcpu;
 import kvmclockprobe.restore.MasterClockAfter;
 import kvmclockprobe.restore.RestoreMeasurement;
@@ -24,14 +23,7 @@ public final class RestoreJson {
         o.put("pause_ms", r.settings().pause().toMillis());
         o.put("after_ms", r.settings().after().toMillis());
         o.put("vcpus", r.settings().vcpus());
-        o.put("incomplete", r.results().size() < r.planned());
-        o.put("planned", r.planned());
-        ArrayNode results = o.putArray("results");
-        for (RestoreResult t : r.results()) results.add(result(t));
-        ObjectNode summary = o.putObject("summary");
-        for (Status s : Status.values()) summary.put(s.label(), r.count(s));
-        o.put("exit_code", r.exitCode());
-        return o;
+        return RunJson.results(o, r, i -> result(r.results().get(i)));
     }
 
     static ObjectNode result(RestoreResult t) {

@@ -1,41 +1,30 @@
 package kvmclockprobe.report;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
-import kvmclockprobe.restore.CrossVcpu;
-import kvmclockprobe.restore.RestoreMeasurement;
 import kvmclockprobe.restore.RestoreReport;
 import kvmclockprobe.restore.RestoreResult;
-import kvmclockprobe.verdict.Status;
 
-/** The {@code restore} table: a line per recipe, then each verdict's reason. */
+/** The {@code restore} human table ({@link Table}): a row per recipe, its reason last, and a one-line summary. */
 public final class RestoreTable {
     private RestoreTable() {}
 
-    private static final String ROW = "%-38s %-10s %-8s %14s %14s %14s %8s %-12s %12s %14s%n";
+    private static final String[] HEADER = {"recipe", "intent", "status", "error", "bound", "reason"};
+    private static final boolean[] RIGHT = {false, false, false, true, true, false};
 
+    /** The table names each recipe's verdict and its figures; the rest (later jumps, master clock, vCPUs) is in TAP and JSON. */
     public static void print(PrintWriter out, RestoreReport r) {
-        out.printf(ROW, "recipe", "intent", "verdict", "error_ns", "bound_ns", "later_jump_ns", "stopped", "master_clock",
-                "tsc_spread", "kvmclock_back");
-        for (RestoreResult t : r.results()) row(out, t);
-        out.println();
-        for (RestoreResult t : r.results()) out.println(t.recipe().name() + ": " + CheckTable.oneLine(t.reason()));
-        out.printf("Totals: pass:%d fail:%d xfail:%d skip:%d error:%d%n", r.count(Status.PASS), r.count(Status.FAIL),
-                r.expectedFailures(), r.count(Status.SKIP), r.count(Status.ERROR));
-    }
-
-    private static void row(PrintWriter out, RestoreResult t) {
-        RestoreMeasurement m = t instanceof RestoreResult.Measured x ? x.measurement() : null;
-        Long bound = t instanceof RestoreResult.Measured x ? x.verdict().boundNs() : null;
-        String verdict = t.status().label();
-        String later = m == null ? "-" : m.laterJumpsNs().isEmpty() ? "none"
-                : m.laterJumpsNs().stream().map(j -> String.format("%+d", j)).reduce((a, b) -> a + "," + b).orElse("");
-        CrossVcpu c = m == null ? null : m.crossVcpu();
-        out.printf(ROW, t.recipe().name(), t.recipe().intent().label(), verdict,
-                m == null || m.errorAtResumeNs() == null ? "-" : String.format("%+d", m.errorAtResumeNs()),
-                bound == null ? "-" : bound.toString(), later, m == null ? "-" : m.guestStopped() ? "yes" : "no",
-                m == null || m.masterClock() == null ? "-" : m.masterClock().describe(),
-                c == null || c.tscOffsetSpreadCycles() == null ? "-" : c.tscOffsetSpreadCycles().toString(),
-                c == null ? "-" : c.kvmclockViolationsTotal() == 0 ? "none" : c.kvmclockViolationsTotal() + "x " + c.kvmclockWorstNs());
+        List<String[]> rows = new ArrayList<>();
+        for (RestoreResult t : r.results()) {
+            Long bound = t instanceof RestoreResult.Measured x ? x.verdict().boundNs() : null;
+            Long error = t instanceof RestoreResult.Measured x ? x.measurement().errorAtResumeNs() : null;
+            rows.add(new String[] {t.name(), t.recipe().intent().label(), t.status().label(), Table.ns(error),
+                    bound == null ? Table.NONE : bound + " ns", Table.oneLine(t.reason())});
+        }
+        Table.print(out, HEADER, RIGHT, rows);
+        out.println(Table.summary("restore", r, "pause " + r.settings().pause().toMillis() + " ms, " + r.settings().vcpus()
+                + (r.settings().vcpus() == 1 ? " vCPU" : " vCPUs") + (r.host() == null ? "" : ", host " + r.host().kernelRelease())));
     }
 }

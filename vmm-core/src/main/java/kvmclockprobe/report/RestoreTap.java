@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-import kvmclockprobe.verdict.Status;
 import kvmclockprobe.restore.CrossVcpu;
 import kvmclockprobe.restore.RestoreMeasurement;
 import kvmclockprobe.restore.RestoreReport;
@@ -19,17 +18,7 @@ public final class RestoreTap {
     private RestoreTap() {}
 
     public static void print(PrintWriter out, RestoreReport r) {
-        Tap.header(out, r.planned(), r.results().size(), false, "recipes");
-        int n = 0;
-        for (RestoreResult t : r.results()) {
-            n++;
-            String name = Tap.description(t.recipe().name());
-            for (String d : lines(t)) Tap.comment(out, name + ": ", d);
-            Tap.result(out, n, name, t.status(), t.reason());
-        }
-        // a known-bad sequence that passed is a failure with its reason: kselftest's xpass stays 0
-        Tap.totals(out, r.count(Status.PASS), r.count(Status.FAIL), r.count(Status.XFAIL), 0,
-                r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE), r.count(Status.ERROR));
+        Tap.print(out, r, "recipes", RestoreTap::lines);
     }
 
     /** The verdict line, the measurement and the steps, for TAP {@code #} lines and JUnit's system-out. */
@@ -49,18 +38,18 @@ public final class RestoreTap {
         if (!(t instanceof RestoreResult.Measured x)) return lines;
         RestoreMeasurement m = x.measurement();
         lines.add(String.format("error at resume %s against the intent, predicted %s, bound %s (%s timing)",
-                CheckTable.ns(m.errorAtResumeNs()), CheckTable.ns(m.predictedErrorNs()), CheckTable.ns(x.verdict().boundNs()), m.timing()));
+                Table.ns(m.errorAtResumeNs()), Table.ns(m.predictedErrorNs()), Table.ns(x.verdict().boundNs()), m.timing()));
         lines.add(String.format("guest clock step across the pause %s, intended %s (slack at exit %s, at entry %s); host gap %s",
-                CheckTable.ns(m.guestStepNs()), CheckTable.ns(m.intendedStepNs()), CheckTable.ns(m.exitSlackNs()),
-                CheckTable.ns(m.entrySlackNs()), CheckTable.ns(m.hostGapNs())));
-        lines.add("the guest's pvclock at the entry against KVM_GET_CLOCK: " + CheckTable.ns(m.pvclockVsKvmClockNs()));
-        lines.add("the captured clock against the guest's at that instant " + CheckTable.ns(m.captureVsGuestClockNs()) + ", predicted "
-                + CheckTable.ns(m.predictedCaptureVsGuestClockNs()) + " (drift " + CheckTable.nsPerSec(m.driftNsPerSec()) + " B-A)");
+                Table.ns(m.guestStepNs()), Table.ns(m.intendedStepNs()), Table.ns(m.exitSlackNs()),
+                Table.ns(m.entrySlackNs()), Table.ns(m.hostGapNs())));
+        lines.add("the guest's pvclock at the entry against KVM_GET_CLOCK: " + Table.ns(m.pvclockVsKvmClockNs()));
+        lines.add("the captured clock against the guest's at that instant " + Table.ns(m.captureVsGuestClockNs()) + ", predicted "
+                + Table.ns(m.predictedCaptureVsGuestClockNs()) + " (drift " + Table.nsPerSec(m.driftNsPerSec()) + " B-A)");
         lines.add(String.format("the clock ran %s from the guest's last reading to the capture; %s from the set to the entry",
-                CheckTable.ns(m.stopLatencyNs()), CheckTable.ns(m.resumeLatencyNs())));
-        lines.add("later jumps " + (m.laterJumpsNs().isEmpty() ? "none" : m.laterJumpsNs().stream().map(CheckTable::ns).toList())
-                + (m.predictedLaterJumpsNs().isEmpty() ? "" : ", predicted " + m.predictedLaterJumpsNs().stream().map(CheckTable::ns).toList()));
-        lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown" : m.tscStepCycles() + " cycles (" + CheckTable.ns(m.tscStepNs()) + ")"));
+                Table.ns(m.stopLatencyNs()), Table.ns(m.resumeLatencyNs())));
+        lines.add("later jumps " + (m.laterJumpsNs().isEmpty() ? "none" : m.laterJumpsNs().stream().map(Table::ns).toList())
+                + (m.predictedLaterJumpsNs().isEmpty() ? "" : ", predicted " + m.predictedLaterJumpsNs().stream().map(Table::ns).toList()));
+        lines.add("tsc step " + (m.tscStepCycles() == null ? "unknown" : m.tscStepCycles() + " cycles (" + Table.ns(m.tscStepNs()) + ")"));
         lines.add("guest saw PVCLOCK_GUEST_STOPPED: " + (m.guestStopped() ? "yes" : "no"));
         lines.add("master clock at the save " + onOff(m.masterClockAtSave()) + ", at the end " + onOff(m.masterClockAfter())
                 + (m.masterClock() == null ? "" : "; in the guest's pvclock after the resume: " + m.masterClock().describe()
@@ -78,9 +67,9 @@ public final class RestoreTap {
         if (c == null) return List.of();
         return List.of(
                 "vCPU TSC offsets " + c.tscOffsetsCycles() + " cycles, spread " + (c.tscOffsetSpreadCycles() == null ? "unknown"
-                        : c.tscOffsetSpreadCycles() + " cycles") + ": the raw TSC can step back across vCPUs by " + CheckTable.ns(c.tscBackwardNs()),
+                        : c.tscOffsetSpreadCycles() + " cycles") + ": the raw TSC can step back across vCPUs by " + Table.ns(c.tscBackwardNs()),
                 "kvmclock across vCPUs after the resume: " + c.kvmclockViolationsTotal() + " readings below another vCPU's "
-                        + c.kvmclockViolations() + ", worst " + CheckTable.ns(c.kvmclockWorstNs())
+                        + c.kvmclockViolations() + ", worst " + Table.ns(c.kvmclockWorstNs())
                         + (c.eventsLost() > 0 ? " (" + c.eventsLost() + " events lost: the worst may be missed)" : ""));
     }
 

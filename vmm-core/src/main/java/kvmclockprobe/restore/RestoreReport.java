@@ -3,6 +3,7 @@ package kvmclockprobe.restore;
 import java.util.List;
 
 import kvmclockprobe.verdict.ExitRule;
+import kvmclockprobe.verdict.Run;
 import kvmclockprobe.verdict.Status;
 import kvmclockprobe.host.HostFacts;
 
@@ -11,13 +12,10 @@ import kvmclockprobe.host.HostFacts;
  *
  * @param planned how many recipes were selected (more than {@code results} when interrupted)
  */
-public record RestoreReport(HostFacts host, RestoreRun.Settings settings, List<RestoreResult> results, int planned) {
+public record RestoreReport(HostFacts host, RestoreRun.Settings settings, List<RestoreResult> results, int planned)
+        implements Run<RestoreResult> {
     public RestoreReport {
         results = List.copyOf(results);
-    }
-
-    public long count(Status s) {
-        return results.stream().filter(r -> r.status() == s).count();
     }
 
     /** Known-bad recipes that failed as they should. */

@@ -2,10 +2,15 @@ package kvmclockprobe.restore;
 
 import java.util.List;
 
+import kvmclockprobe.verdict.Result;
 import kvmclockprobe.verdict.Status;
 
 /** What became of one recipe: skipped (the kernel lacks what it needs), errored, or measured and judged. */
-public sealed interface RestoreResult {
+public sealed interface RestoreResult extends Result {
+    default String name() {
+        return recipe().name();
+    }
+
     Recipe recipe();
 
     Status status();

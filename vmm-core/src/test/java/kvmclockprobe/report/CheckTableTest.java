@@ -85,8 +85,8 @@ class CheckTableTest {
 
     @Test
     void wrapCutsAWordLongerThanTheColumnButKeepsAllOfIt() {
-        assertThat(CheckTable.wrap("abcdefghij xy", 4)).containsExactly("abcd", "efgh", "ij", "xy");
-        assertThat(CheckTable.wrap("", 10)).containsExactly("");
+        assertThat(Table.wrap("abcdefghij xy", 4)).containsExactly("abcd", "efgh", "ij", "xy");
+        assertThat(Table.wrap("", 10)).containsExactly("");
     }
 
     @Test

@@ -49,6 +49,19 @@ class RestoreReportsTest {
     }
 
     @Test
+    void theTableHasARowPerRecipeWithItsStatusAndReasonAndTheSharedSummary() {
+        StringWriter s = new StringWriter();
+        RestoreTable.print(new PrintWriter(s), mixed());
+        List<String> lines = s.toString().lines().toList();
+        assertThat(lines.getFirst()).startsWith("recipe").contains("status").endsWith("reason");
+        assertThat(lines).anyMatch(l -> l.startsWith("good ") && l.contains(" pass "));
+        assertThat(lines).anyMatch(l -> l.startsWith("late ") && l.contains(" xfail ") && l.contains("known-bad sequence"));
+        assertThat(lines).anyMatch(l -> l.startsWith("exact ") && l.contains(" skip ") && l.contains("KVM_GET_CLOCK_GUEST"));
+        assertThat(lines).allMatch(l -> l.length() <= Table.WIDTH);
+        assertThat(lines.getLast()).startsWith("restore: 1 passed, 1 failed, 1 skipped, 1 xfail (pause ");
+    }
+
+    @Test
     void anExpectedFailureAloneExitsZeroAndIsAnXfailInTapAndASkipInJunit() throws Exception {
         RestoreReport r = new RestoreReport(Reports.host(), RestoreFixtures.report(List.of()).settings(), List.of(
                 RestoreFixtures.measured(new Claims("late", Intent.FROZEN, true, null), frozen(-4_000_000_000L, List.of(4_100_000_000L), false))), 1);
