@@ -23,7 +23,7 @@ public final class TraceJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -43,7 +43,12 @@ public final class TraceJson {
         return file;
     }
 
+    /** Reads a trace; one another version of the probe wrote, with keys this one does not know, is refused naming the file. */
     public static Trace read(Path file) throws IOException {
-        return fromJson(Files.readString(file));
+        try {
+            return fromJson(Files.readString(file));
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw new IOException(file + ": not a trace this version of the probe reads (" + e.getOriginalMessage() + ")", e);
+        }
     }
 }

@@ -44,4 +44,13 @@ class TraceJsonTest {
         assertThat(m.effect().wallclock().stepNs()).isEqualTo(12L);
         assertThat(m.effect().wallclock().inRange()).isTrue();
     }
+
+    @Test
+    void aTraceWithKeysThisVersionDoesNotKnowIsRefusedNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String json = TraceJson.toJson(synthetic()).replaceFirst("\\{", "{\"observations\": [],");
+        java.nio.file.Path f = dir.resolve("old.trace.json");
+        java.nio.file.Files.writeString(f, json);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceJson.read(f)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("old.trace.json").hasMessageContaining("observations");
+    }
 }
