@@ -80,9 +80,11 @@ public final class Derivation {
         d.add("drift: " + drift.source().label() + ": " + drift.why());
         DriftResult fit = drift.fit();
         if (fit != null) {
-            d.add(String.format(Locale.ROOT, "fit (a diagnostic): B-A %+.2f ± %.2f ns/s (block scatter; textbook ± %.2f) over %.1f s "
-                    + "(%d readings); C-B %+.2f ns/s", fit.bMinusANsPerSec(), fit.bMinusAErrNsPerSec(), fit.bMinusAStderrNsPerSec(),
-                    fit.durationS(), fit.readingsUsed(), fit.cMinusBNsPerSec()));
+            String err = Double.isFinite(fit.bMinusAErrNsPerSec())
+                    ? String.format(Locale.ROOT, "± %.2f ns/s (block scatter; textbook ± %.2f)", fit.bMinusAErrNsPerSec(), fit.bMinusAStderrNsPerSec())
+                    : "ns/s (too few readings for an error bar)";
+            d.add(String.format(Locale.ROOT, "fit (a diagnostic): B-A %+.2f %s over %.1f s (%d readings); C-B %+.2f ns/s",
+                    fit.bMinusANsPerSec(), err, fit.durationS(), fit.readingsUsed(), fit.cMinusBNsPerSec()));
         }
         AnalyticDrift an = drift.analytic();
         if (an != null && !an.kvmTimeScale().equals(an.pvclock())) {
