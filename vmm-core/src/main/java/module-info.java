@@ -18,4 +18,7 @@ module kvmclockprobe.core {
     opens kvmclockprobe.clock to com.fasterxml.jackson.databind;
     opens kvmclockprobe.sampler to com.fasterxml.jackson.databind;
     opens kvmclockprobe.xen to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.restore to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.kvm to com.fasterxml.jackson.databind;
+    opens kvmclockprobe.sys to com.fasterxml.jackson.databind;
 }

@@ -26,7 +26,6 @@ import kvmclockprobe.report.CheckJunit;
 import kvmclockprobe.report.CheckPlot;
 import kvmclockprobe.report.CheckTable;
 import kvmclockprobe.report.CheckTap;
-import kvmclockprobe.report.TraceJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -133,18 +132,9 @@ final class CheckCommand implements Callable<Integer> {
         SettlePolicy settle = settleSeconds != null ? SettlePolicy.fixed(Duration.ofMillis(Math.round(settleSeconds * 1000)))
                 : SettlePolicy.adaptive(Duration.ofMillis(Math.round(maxSettleSeconds * 1000)));
         return new Scenario.Settings(settle, Duration.ofMillis(Math.round(afterSeconds * 1000)), vcpus.count(spec), strict,
-                traceDir == null ? null : this::writeTrace);
+                TraceWriter.to(traceDir, spec.commandLine().getErr()));
     }
 
-    /** A trace that cannot be written is said on stderr; the verdict it belongs to stands. */
-    private void writeTrace(String name, kvmclockprobe.measurement.Trace trace) {
-        try {
-            TraceJson.write(traceDir, name, trace);
-        } catch (java.io.IOException | RuntimeException e) {
-            spec.commandLine().getErr().println("kvmclock-probe: could not write the trace of " + name + " to " + traceDir + ": " + e);
-            spec.commandLine().getErr().flush();
-        }
-    }
 
     private CompletableFuture<ObjectMapper> mapper;
 

@@ -63,6 +63,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE: a testcase per recipe.")
     Path junit;
 
+    @Option(names = "--trace", paramLabel = "DIR", hidden = true,
+            description = "Also write each recipe's raw trace (what was recorded before any derivation) to DIR/NAME.trace.json.")
+    Path traceDir;
+
     @Spec
     CommandSpec spec;
 
@@ -81,7 +85,9 @@ final class RestoreCommand implements Callable<Integer> {
         if (afterMs < 100 || afterMs > 60_000) throw new ParameterException(spec.commandLine(), "--after-ms must be 100..60000");
         OutputFile.requireWritable(spec, "--json", json);
         OutputFile.requireWritable(spec, "--junit", junit);
-        RestoreRun.Settings settings = new RestoreRun.Settings(Duration.ofMillis(pauseMs), Duration.ofMillis(afterMs), vcpus.count(spec));
+        OutputFile.requireWritableDirectory(spec, "--trace", traceDir);
+        RestoreRun.Settings settings = new RestoreRun.Settings(Duration.ofMillis(pauseMs), Duration.ofMillis(afterMs), vcpus.count(spec),
+                TraceWriter.to(traceDir, spec.commandLine().getErr()));
         // SIGINT/SIGTERM: the recipe under way is interrupted (its VMs closed, reported as an error),
         // the rest are not run, and the results so far are written before the JVM exits.
         return SignalSafeRun.<RestoreReport>run("restore", (stop, soFar) -> {

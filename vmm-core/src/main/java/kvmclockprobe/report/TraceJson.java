@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import kvmclockprobe.measurement.Trace;
+import kvmclockprobe.restore.RestoreTrace;
 
 /**
- * A {@link Trace} as JSON ({@code check --trace DIR}: one file per trigger), and back: the
+ * A {@link Trace} or a {@link RestoreTrace} as JSON ({@code check --trace DIR}, {@code restore
+ * --trace DIR}: one file per trigger or recipe), and back: the
  * records' components as they are, so that a trace recorded in the lab is derived and judged
  * again by the tests with no KVM.
  */
@@ -27,7 +29,7 @@ public final class TraceJson {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static String toJson(Trace t) throws IOException {
+    public static String toJson(Record t) throws IOException {
         return MAPPER.writeValueAsString(t);
     }
 
@@ -35,8 +37,12 @@ public final class TraceJson {
         return MAPPER.readValue(json, Trace.class);
     }
 
-    /** Writes {@code dir/NAME.trace.json}. */
-    public static Path write(Path dir, String name, Trace t) throws IOException {
+    public static RestoreTrace restoreFromJson(String json) throws IOException {
+        return MAPPER.readValue(json, RestoreTrace.class);
+    }
+
+    /** Writes {@code dir/NAME.trace.json}: a check {@link Trace} or a {@link RestoreTrace}. */
+    public static Path write(Path dir, String name, Record t) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name + ".trace.json");
         Files.writeString(file, toJson(t) + "\n");
@@ -45,8 +51,16 @@ public final class TraceJson {
 
     /** Reads a trace; one another version of the probe wrote, with keys this one does not know, is refused naming the file. */
     public static Trace read(Path file) throws IOException {
+        return read(file, Trace.class);
+    }
+
+    public static RestoreTrace readRestore(Path file) throws IOException {
+        return read(file, RestoreTrace.class);
+    }
+
+    private static <T> T read(Path file, Class<T> type) throws IOException {
         try {
-            return fromJson(Files.readString(file));
+            return MAPPER.readValue(Files.readString(file), type);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             throw new IOException(file + ": not a trace this version of the probe reads (" + e.getOriginalMessage() + ")", e);
         }

@@ -4,7 +4,6 @@ import java.util.List;
 
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.DriftEstimate;
-import kvmclockprobe.host.HostClock;
 import kvmclockprobe.kvm.ClockData;
 import kvmclockprobe.sampler.GuestEvent;
 import kvmclockprobe.sys.HostInstant;
@@ -21,12 +20,11 @@ import kvmclockprobe.sys.HostInstant;
  */
 record CaptureCheck(Double driftNsPerSec, Long captureVsGuestNs, Long predictedNs) {
 
-    static CaptureCheck of(RestoreContext ctx, ClockData captured, GuestEvent first, HostInstant exit, TscOffset src,
+    static CaptureCheck of(RestoreTrace ctx, ClockData captured, GuestEvent first, HostInstant exit, TscOffset src,
                            List<String> diagnostics) {
         Double drift = null;
         try {
-            HostClock clock = ctx.hostClock();
-            drift = AnalyticDrift.of(ctx.sourceTscKhz(), clock.clocksource(), clock.vdsoRaw(), clock.vdsoUnavailable(),
+            drift = AnalyticDrift.of(ctx.sourceTscKhz(), ctx.clocksource(), ctx.vdsoRaw(), ctx.vdsoUnavailable(),
                     first.oldParams()).bMinusANsPerSec();
         } catch (RuntimeException e) {
             diagnostics.add("no analytic drift: " + e.getMessage());
@@ -37,7 +35,7 @@ record CaptureCheck(Double driftNsPerSec, Long captureVsGuestNs, Long predictedN
         if (captured.tscStable()) {
             predicted = 0L;
         } else if (drift != null && exit.hasTsc() && src != null) {
-            long sinceUpdate = RestoreRun.cyclesToNs(first, Math.max(0, exit.hostTsc() + src.cycles() - first.oldParams().tscTimestamp()));
+            long sinceUpdate = RestoreDerivation.cyclesToNs(first, Math.max(0, exit.hostTsc() + src.cycles() - first.oldParams().tscTimestamp()));
             predicted = DriftEstimate.resnapshotJumpNs(drift, sinceUpdate);
         }
         return new CaptureCheck(drift, vsGuest, predicted);

@@ -15,6 +15,7 @@ import kvmclockprobe.machine.GuestFailure;
 import kvmclockprobe.machine.Machine;
 import kvmclockprobe.host.HostClock;
 import kvmclockprobe.sys.HostInstant;
+import kvmclockprobe.sampler.GuestEvent;
 import kvmclockprobe.sampler.GuestTscProbe;
 import kvmclockprobe.sampler.SamplerSession;
 import kvmclockprobe.sampler.VcpuStatus;
@@ -74,10 +75,6 @@ public final class RestoreContext implements AutoCloseable {
         this.hostClock = hostClock;
     }
 
-    /** The host's clocksource and raw clock, read once per run. */
-    public HostClock hostClock() {
-        return hostClock;
-    }
 
     /** How many vCPUs the guest runs on. */
     public int vcpuCount() {
@@ -331,6 +328,15 @@ public final class RestoreContext implements AutoCloseable {
 
     List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /** Everything this run recorded, with what the guest saw ({@code events}, {@code lastAll}) and the clock at the end. */
+    RestoreTrace trace(Recipe recipe, int vcpus, List<GuestEvent> events, List<VcpuStatus> lastAll, ClockData end,
+                       String clocksourceBefore, String clocksourceAfter) {
+        return new RestoreTrace(recipe.name(), recipe.intent(), vcpus, pause.toMillis(), notes(), lastBeforeAll(), savedGuestClock, stopped,
+                sourceTscOffset, sourceTscKhz, targetTscOffsets(), atStop, captured, capturedRawNs, capturedRealNs, atResume, atResumeRawNs,
+                firstEntry, sets(), ctrl(), clocksourceBefore, clocksourceAfter, hostClock.vdsoRaw(), hostClock.vdsoUnavailable(), events,
+                lastAll, end);
     }
 
     /** Closes every machine no session took over. */

@@ -40,11 +40,11 @@ record Timing(Long clockAtExit, Long clockAtEntry, Long exitSlackNs, Long entryS
             // KVM_GET_CLOCK just before the resume, carried to the entry on the host TSC: the clock
             // KVM holds for the VM, against the pvclock it then wrote for the guest.
             long cycles = entry.hostTsc() - atResume.hostTsc();
-            long kvmAtEntry = atResume.clockNs() + (cycles >= 0 ? RestoreRun.cyclesToNs(first, cycles) : -RestoreRun.cyclesToNs(first, -cycles));
+            long kvmAtEntry = atResume.clockNs() + (cycles >= 0 ? RestoreDerivation.cyclesToNs(first, cycles) : -RestoreDerivation.cyclesToNs(first, -cycles));
             pvclockVsKvm = clockAtEntry - kvmAtEntry;
         }
         long cycles = exit.widthCycles() + entry.widthCycles() + src.uncertaintyCycles() + dst.uncertaintyCycles();
-        long uncertainty = RestoreRun.cyclesToNs(first, cycles) + predictionBracketNs + RestoreRun.RATE_GUARD_NS;
+        long uncertainty = RestoreDerivation.cyclesToNs(first, cycles) + predictionBracketNs + RestoreDerivation.RATE_GUARD_NS;
         if (exitSlack < 0 || entrySlack < 0) {
             diagnostics.add("the host instants do not bracket the guest's readings (exit slack " + exitSlack + " ns, entry slack "
                     + entrySlack + " ns): a TSC offset or the TSC rate is not what the probe assumes");
