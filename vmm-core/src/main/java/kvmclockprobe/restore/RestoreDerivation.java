@@ -46,13 +46,9 @@ public final class RestoreDerivation {
 
     /** The measurement of a recorded run. */
     public static RestoreMeasurement measurement(RestoreTrace ctx) {
-        List<GuestEvent> events = ctx.events();
-        List<VcpuStatus> lastAll = ctx.lastAll();
-        ClockData end = ctx.end();
-        VcpuStatus last = lastAll.getFirst();
         List<String> diagnostics = new ArrayList<>(ctx.notes());
         VcpuStatus before = ctx.lastBefore();
-        List<GuestEvent> changes = events.stream().filter(e -> e.vcpu() == 0 && e.isVersionChange()).toList();
+        List<GuestEvent> changes = ctx.events().stream().filter(e -> e.vcpu() == 0 && e.isVersionChange()).toList();
         GuestEvent first = changes.isEmpty() ? null : changes.get(0);
         // The reading before the first pvclock change used the old parameters, so it was taken before
         // the pause; it is the last one (the block's last_ns may lag it by one unstored sample).
@@ -79,13 +75,12 @@ public final class RestoreDerivation {
         Long tscCycles = first == null ? null : first.tsc() - first.prevTsc(), tscNs = tscStepNs(first, tscCycles);
 
         List<String> steps = steps(ctx, lastBeforeNs, hostGapNs, src, dst, prediction);
-        CrossVcpu cross = crossVcpu(ctx, lastAll, events);
         return new RestoreMeasurement(ctx.recipe(), ctx.intent(), ctx.vcpus(), ctx.pauseMs(),
                 lastBeforeNs, first == null ? null : first.ns(), step, hostGapNs, t.exitSlackNs(), t.entrySlackNs(), intended, error, predicted,
                 t.uncertaintyNs(), t.name(), t.pvclockVsKvmNs(), cap.driftNsPerSec(), cap.captureVsGuestNs(), cap.predictedNs(), stopLatency,
                 prediction.resumeLatencyNs(), realtimeSlewNs(ctx), later, predictedLaterJumps(ctx), tscCycles, tscNs, guestStopped,
-                ctx.atStop().tscStable(), end.tscStable(), before.samples(), last.samples(), steps, diagnostics,
-                MasterClockAfter.of(changes), cross);
+                ctx.atStop().tscStable(), ctx.end().tscStable(), before.samples(), ctx.lastAll().getFirst().samples(), steps, diagnostics,
+                MasterClockAfter.of(changes), crossVcpu(ctx));
     }
 
     /** For each {@code KVM_SET_CLOCK} while the guest ran: the value set minus the clock read just before. */
@@ -120,9 +115,9 @@ public final class RestoreDerivation {
     }
 
     /** The resumed vCPUs against one another: their TSC offsets and the guest's cross-vCPU readings. */
-    static CrossVcpu crossVcpu(RestoreTrace ctx, List<VcpuStatus> lastAll, List<GuestEvent> events) {
+    static CrossVcpu crossVcpu(RestoreTrace ctx) {
         List<Long> offsets = ctx.targetTscOffsets().stream().map(o -> o == null ? null : o.cycles()).toList();
-        return CrossVcpu.of(offsets, ctx.sourceTscKhz(), ctx.lastBeforeAll(), lastAll, events);
+        return CrossVcpu.of(offsets, ctx.sourceTscKhz(), ctx.lastBeforeAll(), ctx.lastAll(), ctx.events());
     }
 
     /** {@code cycles} (>= 0) in ns through the guest's new pvclock scale. */
