@@ -3,7 +3,6 @@ package kvmclockprobe.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import kvmclockprobe.clock.KernelClockArithmetic.ClocksourceScale;
 import kvmclockprobe.host.HostClock;
 import kvmclockprobe.measurement.Derivation;
 import kvmclockprobe.measurement.Measurement;
 import kvmclockprobe.report.TraceJson;
+import kvmclockprobe.testing.LabFixtures;
 
 /**
  * Derive and judge, with no KVM, on traces the lab recorded ({@code check --trace}) in Debian
@@ -30,22 +29,9 @@ import kvmclockprobe.report.TraceJson;
  * {@code TRIGGER.trace.json} per measured trigger.
  */
 class LabTraceTest {
-    static final Path FIXTURES = Path.of("src/test/resources/lab-traces");
-
     static Stream<Arguments> traces() throws IOException {
-        Path root = Files.isDirectory(FIXTURES) ? FIXTURES : Path.of("vmm-core").resolve(FIXTURES);
-        List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> kernels = Files.list(root)) {
-            for (Path k : kernels.sorted().toList()) {
-                JsonNode check = new ObjectMapper().readTree(k.resolve("check.json").toFile());
-                for (JsonNode r : check.get("results")) {
-                    Path trace = k.resolve(r.get("trigger").asText() + ".trace.json");
-                    if (Files.exists(trace)) out.add(Arguments.of(k.getFileName() + " " + r.get("trigger").asText(), check.get("host"), r, trace));
-                }
-            }
-        }
-        assertThat(out).as("lab traces under %s", root).isNotEmpty();
-        return out.stream();
+        return LabFixtures.recorded("lab-traces", "check.json", "trigger").stream()
+                .map(r -> Arguments.of(r.label(), r.report().get("host"), r.result(), r.trace()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,7 +3,6 @@ package kvmclockprobe.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import kvmclockprobe.report.TraceJson;
+import kvmclockprobe.testing.LabFixtures;
 
 /**
  * Derive and judge, with no KVM, on restore traces the lab recorded ({@code restore --trace}) in
@@ -26,22 +25,9 @@ import kvmclockprobe.report.TraceJson;
  * {@code RECIPE.trace.json} per measured recipe.
  */
 class RestoreLabTraceTest {
-    static final Path FIXTURES = Path.of("src/test/resources/restore-traces");
-
     static Stream<Arguments> traces() throws IOException {
-        Path root = Files.isDirectory(FIXTURES) ? FIXTURES : Path.of("vmm-core").resolve(FIXTURES);
-        List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> kernels = Files.list(root)) {
-            for (Path k : kernels.filter(Files::isDirectory).sorted().toList()) {
-                JsonNode restore = new ObjectMapper().readTree(k.resolve("restore.json").toFile());
-                for (JsonNode r : restore.get("results")) {
-                    Path trace = k.resolve(r.get("recipe").asText() + ".trace.json");
-                    if (Files.exists(trace)) out.add(Arguments.of(k.getFileName() + " " + r.get("recipe").asText(), r, trace));
-                }
-            }
-        }
-        assertThat(out).as("restore lab traces under %s", root).isNotEmpty();
-        return out.stream();
+        return LabFixtures.recorded("restore-traces", "restore.json", "recipe").stream()
+                .map(r -> Arguments.of(r.label(), r.result(), r.trace()));
     }
 
     @ParameterizedTest(name = "{0}")
