@@ -187,6 +187,11 @@ public final class Judge {
     private static Verdict setClockRealtime(Measurement m, Boolean match) {
         SetClock s = m.effect().setClock();
         if (s == null || !s.realtime()) throw new IllegalArgumentException("a set-clock-realtime measurement without its KVM_SET_CLOCK record");
+        if (s.realtimeMissing()) { // the master clock was on (checked first): KVM reads realtime and the TSC together there
+            return new Verdict(Status.FAIL, "KVM_GET_CLOCK gave no KVM_CLOCK_REALTIME although KVM_CAP_ADJUST_CLOCK advertises it and "
+                    + "the VM was in master-clock mode, where kvm_get_clock reads the host's realtime with the TSC: a VMM cannot "
+                    + "carry the guest clock across a pause in real time", null, null, match);
+        }
         if (m.oldClockAtNewReferenceNs() == null) {
             return new Verdict(Status.FAIL, "the guest's pvclock did not change after KVM_SET_CLOCK", null, null, match);
         }

@@ -25,9 +25,15 @@ public record TriggerEffect(long rawBeforeNs, long rawAfterNs, SetClock setClock
      * @param realtimeBeforeSetNs  host {@code CLOCK_REALTIME} just before the SET call
      * @param realtimeAfterSetNs   host {@code CLOCK_REALTIME} just after it
      * @param setCallNs            how long the SET call took (raw clock)
+     * @param realtimeMissing      the GET gave no {@code KVM_CLOCK_REALTIME}, so no SET was made
      */
     public record SetClock(long clockNs, boolean realtime, long getRealtimeNs, long realtimeBeforeSetNs,
-                           long realtimeAfterSetNs, long setCallNs) {}
+                           long realtimeAfterSetNs, long setCallNs, boolean realtimeMissing) {
+        public SetClock(long clockNs, boolean realtime, long getRealtimeNs, long realtimeBeforeSetNs, long realtimeAfterSetNs,
+                        long setCallNs) {
+            this(clockNs, realtime, getRealtimeNs, realtimeBeforeSetNs, realtimeAfterSetNs, setCallNs, false);
+        }
+    }
 
     public TriggerEffect {
         notes = List.copyOf(notes);

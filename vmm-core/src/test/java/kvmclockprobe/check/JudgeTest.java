@@ -261,6 +261,16 @@ class JudgeTest {
     }
 
     @Test
+    void aGetClockWithoutRealtimeInMasterClockModeFails() {
+        TriggerEffect e = new TriggerEffect(0, 1000, new TriggerEffect.SetClock(CLOCK, true, 0, 0, 0, 0, true), null, List.of());
+        Verdict v = judge(Expectation.SET_CLOCK_REALTIME, predicting(-300).effect(e).observedNs(0));
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("no KVM_CLOCK_REALTIME").contains("master-clock mode");
+        Verdict off = judge(Expectation.SET_CLOCK_REALTIME, predicting(-300).effect(e).observedNs(0).masterClock(false, false, false));
+        assertThat(off.status()).isEqualTo(Status.INCONCLUSIVE);
+    }
+
+    @Test
     void aSetCallAsLongAsHalfTheGapIsInconclusive() {
         long r = 1_796_000_000_000_000_000L;
         long gap = 20_000_000;

@@ -40,8 +40,10 @@ public final class SetClockRealtime extends BaseTrigger {
     public TriggerEffect apply(TriggerContext ctx) {
         long before = Libc.monotonicRawNs();
         ClockData clock = ctx.vm().getClock();
-        if (!clock.hasRealtime()) {
-            throw new IllegalStateException("KVM_GET_CLOCK returned no realtime although KVM_CAP_ADJUST_CLOCK has KVM_CLOCK_REALTIME");
+        if (!clock.hasRealtime()) { // the judge decides whether KVM owed it (master-clock mode) or not
+            return new TriggerEffect(before, Libc.monotonicRawNs(), new TriggerEffect.SetClock(clock.clockNs(), true, 0, 0, 0, 0, true),
+                    null, List.of("KVM_GET_CLOCK gave flags 0x" + Integer.toHexString(clock.flags())
+                            + " without KVM_CLOCK_REALTIME; no KVM_SET_CLOCK was made"));
         }
         try {
             Thread.sleep(GAP);
