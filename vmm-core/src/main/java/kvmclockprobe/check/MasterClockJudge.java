@@ -10,7 +10,8 @@ import kvmclockprobe.verdict.Status;
  * vCPUs' TSCs matched (one vCPU always is), {@code pvclock_update_vm_gtod_copy} must set
  * {@code use_master_clock}: never doing so is a kernel failure. On another clocksource
  * ({@code gtod_is_based_on_tsc} accepts only tsc and Hyper-V's TSC page), or with TSCs that may
- * be unmatched, it is a skip that names why. Pure.
+ * be unmatched, it is a skip that names why. With the mode on, every vCPU's pvclock must say
+ * {@code PVCLOCK_TSC_STABLE_BIT} and every vCPU must have the same TSC offset. Pure.
  */
 public final class MasterClockJudge {
     private MasterClockJudge() {}
@@ -29,6 +30,14 @@ public final class MasterClockJudge {
             return new Verdict(Status.FAIL, "master-clock mode on (KVM_CLOCK_TSC_STABLE), but the guest's pvclock lacks "
                     + "PVCLOCK_TSC_STABLE_BIT (per vCPU " + stableBits + "): kvm_guest_time_update sets it in master-clock mode, "
                     + "and without it the guest cannot trust its TSC across vCPUs", null, null, null);
+        }
+        if (on && tscOffsets != null && tscOffsets.stream().noneMatch(Objects::isNull) && tscOffsets.stream().distinct().count() > 1) {
+            long spread = tscOffsets.stream().mapToLong(Long::longValue).max().orElse(0) - tscOffsets.stream().mapToLong(Long::longValue).min().orElse(0);
+            return new Verdict(Status.FAIL, "master-clock mode on (KVM_CLOCK_TSC_STABLE), but the vCPUs' TSC offsets differ "
+                    + "(KVM_VCPU_TSC_OFFSET " + tscOffsets + ", " + spread + " cycles apart): KVM enters master-clock mode only with "
+                    + "every vCPU's TSC matched (kvm_track_tsc_matching), and vCPUs created without a TSC write are synchronised "
+                    + "to one offset (kvm_synchronize_tsc); the guest's TSC, and so its kvmclock, can step back across vCPUs",
+                    null, null, null);
         }
         if (on) return new Verdict(Status.PASS, "master-clock mode on (KVM_CLOCK_TSC_STABLE) with " + vcpus + " vCPU(s), host clocksource "
                 + clocksource + ", PVCLOCK_TSC_STABLE_BIT in every vCPU's pvclock", null, null, null);

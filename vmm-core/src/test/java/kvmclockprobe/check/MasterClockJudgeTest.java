@@ -34,6 +34,16 @@ class MasterClockJudgeTest {
         assertThat(MasterClockJudge.judge(false, "tsc", 2, Arrays.asList(null, null), List.of(), OFF).status()).isEqualTo(Status.SKIP);
     }
 
+    /** The mutant tsc-offset-not-every-vcpu in the lab: offsets [-44459082675, -44491710417] with the mode on. */
+    @Test
+    void onWithVcpuTscOffsetsThatDifferIsAKernelFailure() {
+        Verdict v = MasterClockJudge.judge(true, "tsc", 2, List.of(-44_459_082_675L, -44_491_710_417L), List.of(true, true), OFF);
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("TSC offsets differ").contains("32627742 cycles apart");
+        assertThat(MasterClockJudge.judge(true, "tsc", 2, List.of(-7L, -7L), List.of(true, true), OFF).status()).isEqualTo(Status.PASS);
+        assertThat(MasterClockJudge.judge(true, "tsc", 2, Arrays.asList(null, null), List.of(true, true), OFF).status()).isEqualTo(Status.PASS);
+    }
+
     @Test
     void anotherClocksourceIsASkipNamingIt() {
         Verdict v = MasterClockJudge.judge(false, "hpet", 1, List.of(0L), List.of(), OFF);

@@ -56,7 +56,8 @@ public final class FirecrackerSnapshot extends BaseRecipe {
         Snapshot.GuestState state = ctx.saveGuest(source);     // KvmVcpu::save_state
         ClockData clock = ctx.getClock(source);                // KvmVm::save_state: KVM_GET_CLOCK
         if (variant == CLOCK_REALTIME && !clock.hasRealtime()) {
-            throw new RecipeUnsupported("KVM_GET_CLOCK gave no KVM_CLOCK_REALTIME (the host clocksource is not the TSC): "
+            throw new RecipeUnsupported("KVM_GET_CLOCK gave no KVM_CLOCK_REALTIME (flags 0x" + Integer.toHexString(clock.flags())
+                    + "; KVM gives it only in master-clock mode, and check's set-clock-realtime judges its absence there): "
                     + "Firecracker refuses a clock_realtime load of such a snapshot (ClockRealtimeNotInState)");
         }
         ctx.discard(source);
