@@ -58,7 +58,7 @@ public final class Scenario {
         }
         if (masterClockFailure != null && trigger.expectation() != Expectation.MASTER_CLOCK) {
             return new TriggerResult.Skipped(trigger.name(), trigger.expectation(), settings.vcpus(),
-                    "needs the master clock, which never came on (master-clock failed: " + masterClockFailure + ")");
+                    "needs a sound master clock, and master-clock failed: " + masterClockFailure);
         }
         try (ClockProbe probe = ClockProbe.start(kvm, settings.vcpus(), host.clock())) {
             boolean on = probe.awaitMasterClock();
