@@ -1,6 +1,7 @@
 package kvmclockprobe.check;
 
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Objects;
 
 import kvmclockprobe.verdict.Status;
@@ -32,7 +33,8 @@ public final class MasterClockJudge {
                     + "and without it the guest cannot trust its TSC across vCPUs", null, null, null);
         }
         if (on && tscOffsets != null && tscOffsets.stream().noneMatch(Objects::isNull) && tscOffsets.stream().distinct().count() > 1) {
-            long spread = tscOffsets.stream().mapToLong(Long::longValue).max().orElse(0) - tscOffsets.stream().mapToLong(Long::longValue).min().orElse(0);
+            LongSummaryStatistics range = tscOffsets.stream().mapToLong(Long::longValue).summaryStatistics();
+            long spread = range.getMax() - range.getMin();
             return new Verdict(Status.FAIL, "master-clock mode on (KVM_CLOCK_TSC_STABLE), but the vCPUs' TSC offsets differ "
                     + "(KVM_VCPU_TSC_OFFSET " + tscOffsets + ", " + spread + " cycles apart): KVM enters master-clock mode only with "
                     + "every vCPU's TSC matched (kvm_track_tsc_matching), and vCPUs created without a TSC write are synchronised "

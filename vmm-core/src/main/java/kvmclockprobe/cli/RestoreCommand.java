@@ -93,7 +93,7 @@ final class RestoreCommand implements Callable<Integer> {
         return SignalSafeRun.<RestoreReport>run("restore", (stop, soFar) -> {
             try (Kvm kvm = device.open()) {
                 HostFacts host = HostProbe.collect(kvm);
-                List<RestoreResult> results = RestoreRun.run(kvm, recipes, settings, stop,
+                List<RestoreResult> results = RestoreRun.run(kvm, host.clock(), recipes, settings, stop,
                         done -> soFar.accept(new RestoreReport(host, settings, done, recipes.size())));
                 return new RestoreReport(host, settings, results, recipes.size());
             }

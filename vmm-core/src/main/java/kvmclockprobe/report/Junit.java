@@ -1,5 +1,6 @@
 package kvmclockprobe.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,22 +33,22 @@ final class Junit {
                                          Function<R, List<String>> lines, String failureType) {
         Xml x = new Xml();
         long skipped = r.count(Status.SKIP) + r.count(Status.INCONCLUSIVE) + r.count(Status.XFAIL);
-        if (wallS == null) {
-            x.open("testsuite", "name", suite, "tests", r.results().size(), "failures", r.count(Status.FAIL),
-                    "errors", r.count(Status.ERROR), "skipped", skipped);
-        } else {
+        List<Object> suiteAttributes = new ArrayList<>(List.of("name", suite, "tests", r.results().size(), "failures",
+                r.count(Status.FAIL), "errors", r.count(Status.ERROR), "skipped", skipped));
+        if (wallS != null) {
             double total = 0;
             for (int i = 0; i < r.results().size(); i++) total += wallS.applyAsDouble(i);
-            x.open("testsuite", "name", suite, "tests", r.results().size(), "failures", r.count(Status.FAIL),
-                    "errors", r.count(Status.ERROR), "skipped", skipped, "time", seconds(total));
+            suiteAttributes.addAll(List.of("time", seconds(total)));
         }
+        x.open("testsuite", suiteAttributes.toArray());
         x.open("properties");
         properties.forEach((name, value) -> x.empty("property", "name", name, "value", value));
         x.close("properties");
         for (int i = 0; i < r.results().size(); i++) {
             R t = r.results().get(i);
-            if (wallS == null) x.open("testcase", "name", t.name(), "classname", suite);
-            else x.open("testcase", "name", t.name(), "classname", suite, "time", seconds(wallS.applyAsDouble(i)));
+            List<Object> caseAttributes = new ArrayList<>(List.of("name", t.name(), "classname", suite));
+            if (wallS != null) caseAttributes.addAll(List.of("time", seconds(wallS.applyAsDouble(i))));
+            x.open("testcase", caseAttributes.toArray());
             verdict(x, t.status(), t.reason(), failureType);
             List<String> out = lines.apply(t);
             if (!out.isEmpty()) x.text("system-out", String.join("\n", out));

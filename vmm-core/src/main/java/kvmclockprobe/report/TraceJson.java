@@ -34,11 +34,12 @@ public final class TraceJson {
     }
 
     public static Trace fromJson(String json) throws IOException {
-        return MAPPER.readValue(json, Trace.class);
+        return fromJson(json, Trace.class);
     }
 
-    public static RestoreTrace restoreFromJson(String json) throws IOException {
-        return MAPPER.readValue(json, RestoreTrace.class);
+    /** A {@link Trace} or a {@link RestoreTrace} from its JSON. */
+    public static <T extends Record> T fromJson(String json, Class<T> type) throws IOException {
+        return MAPPER.readValue(json, type);
     }
 
     /** Writes {@code dir/NAME.trace.json}: a check {@link Trace} or a {@link RestoreTrace}. */
@@ -58,9 +59,9 @@ public final class TraceJson {
         return read(file, RestoreTrace.class);
     }
 
-    private static <T> T read(Path file, Class<T> type) throws IOException {
+    private static <T extends Record> T read(Path file, Class<T> type) throws IOException {
         try {
-            return MAPPER.readValue(Files.readString(file), type);
+            return fromJson(Files.readString(file), type);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             throw new IOException(file + ": not a trace this version of the probe reads (" + e.getOriginalMessage() + ")", e);
         }

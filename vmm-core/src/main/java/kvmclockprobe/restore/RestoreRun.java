@@ -46,23 +46,25 @@ public final class RestoreRun {
     private RestoreRun() {}
 
     public static List<RestoreResult> run(Kvm kvm, List<Recipe> recipes, Settings settings, BooleanSupplier stop) {
-        return run(kvm, recipes, settings, stop, r -> { });
+        return run(kvm, HostClock.read(), recipes, settings, stop, r -> { });
     }
 
-    /** @param soFar given the results finished so far, after each recipe */
-    public static List<RestoreResult> run(Kvm kvm, List<Recipe> recipes, Settings settings, BooleanSupplier stop,
+    /**
+     * @param clock the host's clock facts, read once for the run (the command's {@code HostFacts.clock()})
+     * @param soFar given the results finished so far, after each recipe
+     */
+    public static List<RestoreResult> run(Kvm kvm, HostClock clock, List<Recipe> recipes, Settings settings, BooleanSupplier stop,
                                           java.util.function.Consumer<List<RestoreResult>> soFar) {
         List<RestoreResult> results = new ArrayList<>();
-        HostClock clock = HostClock.read();
         for (Recipe r : recipes) {
             if (stop.getAsBoolean()) break;
-            results.add(runOne(kvm, r, settings, clock, settings.traces()));
+            results.add(runOne(kvm, r, settings, clock));
             soFar.accept(List.copyOf(results));
         }
         return results;
     }
 
-    static RestoreResult runOne(Kvm kvm, Recipe recipe, Settings settings, HostClock clock, BiConsumer<String, RestoreTrace> traces) {
+    static RestoreResult runOne(Kvm kvm, Recipe recipe, Settings settings, HostClock clock) {
         log.info("restore: {}", recipe.name());
         SamplerSession.Options options = SamplerSession.Options.defaults();
         String clocksourceBefore = HostProbe.clocksource();
@@ -74,7 +76,7 @@ public final class RestoreRun {
                 ClockData end = target.machine().vm().getClock();
                 List<VcpuStatus> last = target.stop(RestoreContext.STEP_TIMEOUT);
                 RestoreTrace trace = ctx.trace(recipe, settings.vcpus(), target.events(), last, end, clocksourceBefore, HostProbe.clocksource());
-                if (traces != null) traces.accept(recipe.name(), trace);
+                if (settings.traces() != null) settings.traces().accept(recipe.name(), trace);
                 RestoreMeasurement m = RestoreDerivation.measurement(trace);
                 RestoreVerdict v = RestoreJudge.knownBad(recipe, RestoreJudge.judge(recipe, m, trace.clocksource(), trace.clocksourceAfter()));
                 return new RestoreResult.Measured(recipe, m, v);

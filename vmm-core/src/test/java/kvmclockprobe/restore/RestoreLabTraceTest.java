@@ -34,7 +34,7 @@ class RestoreLabTraceTest {
     @MethodSource("traces")
     void aRecordedTraceDerivesAndJudgesAsTheLabReported(String name, JsonNode recorded, Path traceFile) throws IOException {
         RestoreTrace trace = TraceJson.readRestore(traceFile);
-        assertThat(TraceJson.restoreFromJson(TraceJson.toJson(trace))).as("%s round trip", name).isEqualTo(trace);
+        assertThat(TraceJson.fromJson(TraceJson.toJson(trace), RestoreTrace.class)).as("%s round trip", name).isEqualTo(trace);
         Recipe recipe = Recipes.byName(trace.recipe()).orElseThrow();
         RestoreMeasurement m = RestoreDerivation.measurement(trace);
         RestoreVerdict v = RestoreJudge.knownBad(recipe, RestoreJudge.judge(recipe, m, trace.clocksource(), trace.clocksourceAfter()));
