@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""lab-mutants/generate.py SRC: writes the lab-mutants/*.patch files from one table.
+"""lab-mutants/generate.py SRC [--series 7.3]: writes the lab-mutants patches from one table.
 
 SRC is a tree holding arch/x86/kvm of Debian's linux-source-6.12 (6.12.117) with the seed fix
 (patches/0001-...) applied, the base every mutant is cut against. Each mutant is one textual
 replacement (it must match exactly once), and its patch is `diff -u` of that file, with a
 header naming the function, what the bug does, and what a correct probe must report.
 The harness (scripts/lab/mutants) reads the header's `Killer:` and `Expect:` lines.
+
+With --series 7.3, SRC is Debian's linux-source-7.3 (7.3.4, which has the seed fix). The
+mutants whose text moved (SERIES["7.3"]: 7.3 builds the pvclock in a local hv_clock and moved
+the MSR handling to msrs.c) are written to lab-mutants/7.3/, with the same name, bug and
+killer; for every other mutant the 6.12 text must occur exactly once in 7.3 too, so that its
+6.12 patch applies there as it is. scripts/lab/mutants takes lab-mutants/SERIES/NN-NAME.patch
+in place of lab-mutants/NN-NAME.patch where one exists.
 """
 import difflib, os, sys
 
@@ -110,20 +117,59 @@ MUTANTS = [
   "check kvmclock-msr-switch (no re-snapshot where one is required)", "fail"),
 ]
 
+# Per series, the mutants whose text differs from 6.12's: name -> (file, function, old, new).
+SERIES = {
+ "7.3": {
+  "pvclock-scale-mhz": ("x86.c", "kvm_guest_time_update",
+   "\t\tkvm_get_time_scale(NSEC_PER_SEC, tgt_tsc_khz * 1000LL,\n\t\t\t\t   &vcpu->pvclock_tsc_shift,\n",
+   "\t\tkvm_get_time_scale(NSEC_PER_SEC, (tgt_tsc_khz / 1000) * 1000000LL,\n\t\t\t\t   &vcpu->pvclock_tsc_shift,\n"),
+  "guest-stopped-dropped": ("x86.c", "kvm_guest_time_update",
+   "\t\tif (vcpu->pvclock_set_guest_stopped_request) {\n\t\t\thv_clock.flags |= PVCLOCK_GUEST_STOPPED;\n",
+   "\t\tif (vcpu->pvclock_set_guest_stopped_request) {\n"),
+  "tsc-stable-bit-dropped": ("x86.c", "kvm_guest_time_update",
+   "\thv_clock.flags = 0;\n\tif (use_master_clock)\n\t\thv_clock.flags |= PVCLOCK_TSC_STABLE_BIT;\n",
+   "\thv_clock.flags = 0;\n"),
+  "msr-switch-condition-inverted": ("msrs.c", "kvm_write_system_time",
+   "\t\tif (ka->boot_vcpu_runs_old_kvmclock != old_msr)\n",
+   "\t\tif (ka->boot_vcpu_runs_old_kvmclock == old_msr)\n"),
+ },
+}
+BASES = {
+ None: "Debian linux-source-6.12 (6.12.117) with patches/0001 (the seed fix)",
+ "7.3": "Debian linux-source-7.3 (7.3.4, the seed fix upstream)",
+}
+
+def mutate(src, name, f, old, new):
+    text = open(os.path.join(src, f)).read()
+    n = text.count(old)
+    if n != 1:
+        sys.exit(f"{name}: the text to replace occurs {n} times in {f}")
+    mutated = text.replace(old, new)
+    return difflib.unified_diff(text.splitlines(True), mutated.splitlines(True),
+                                f"a/arch/x86/kvm/{f}", f"b/arch/x86/kvm/{f}", n=3)
+
 def main():
-    src = os.path.join(sys.argv[1], "arch/x86/kvm")
+    args = sys.argv[1:]
+    series = None
+    if len(args) == 3 and args[1] == "--series" and args[2] in SERIES:
+        series = args[2]
+    elif len(args) != 1:
+        sys.exit("usage: lab-mutants/generate.py SRC [--series " + "|".join(SERIES) + "]")
+    src = os.path.join(args[0], "arch/x86/kvm")
     out = os.path.dirname(os.path.abspath(__file__))
+    overrides = SERIES.get(series, {})
+    if series:
+        out = os.path.join(out, series)
+        os.makedirs(out, exist_ok=True)
     for i, (name, f, func, old, new, what, killer, status) in enumerate(MUTANTS, 1):
-        text = open(os.path.join(src, f)).read()
-        n = text.count(old)
-        if n != 1:
-            sys.exit(f"{name}: the text to replace occurs {n} times in {f}")
-        mutated = text.replace(old, new)
-        diff = difflib.unified_diff(text.splitlines(True), mutated.splitlines(True),
-                                    f"a/arch/x86/kvm/{f}", f"b/arch/x86/kvm/{f}", n=3)
+        if series and name not in overrides:
+            mutate(src, name, f, old, new)  # the 6.12 patch must apply as it is
+            continue
+        f, func, old, new = overrides.get(name, (f, func, old, new))
+        diff = mutate(src, name, f, old, new)
         header = (f"Mutant: {name}\nFile: arch/x86/kvm/{f}\nFunction: {func}\n"
                   f"Bug: {what}\nKiller: {killer}\nExpect: {status}\n"
-                  f"Base: Debian linux-source-6.12 (6.12.117) with patches/0001 (the seed fix)\n\n")
+                  f"Base: {BASES[series]}\n\n")
         path = os.path.join(out, f"{i:02d}-{name}.patch")
         with open(path, "w") as o:
             o.write(header)
