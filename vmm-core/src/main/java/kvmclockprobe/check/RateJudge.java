@@ -1,9 +1,13 @@
 package kvmclockprobe.check;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.ControlResnapshot;
+import kvmclockprobe.clock.KernelClockArithmetic.PvclockScale;
 import kvmclockprobe.clock.ReferencePoint;
 import kvmclockprobe.host.HostClock;
 import kvmclockprobe.measurement.Measurement;
@@ -19,13 +23,18 @@ import kvmclockprobe.verdict.Status;
  * carries the numbers where it has not (KVM took {@code max_tsc_khz} when it initialised, which
  * may be before the tsc clocksource was refined). Before any of that, the two reference points
  * show the guest TSC rate KVM itself assumed between them; a rate that is neither the vCPU's
- * ({@code KVM_GET_TSC_KHZ}) nor the host TSC's is a failure on any host. Pure.
+ * ({@code KVM_GET_TSC_KHZ}) nor the host TSC's is a failure on any host. Beyond the roundings,
+ * a pvclock whose {@code mul}/{@code shift} encode a rate that is neither {@code KVM_GET_TSC_KHZ}
+ * nor one the kernel's log says it calibrated is a failure on any host too. Pure.
  */
 public final class RateJudge {
     /** KVM refuses, without TSC scaling, a vCPU TSC rate further than this from the host's ({@code tsc_tolerance_ppm}). */
     static final double TSC_TOLERANCE_PPM = 250;
     /** How far the rate KVM's reference points imply may lie from the vCPU's or the host TSC's rate. */
     static final double REFERENCE_RATE_TOLERANCE = 0.01;
+    /** The kernel prints its calibrations in kHz ({@code %lu.%03lu MHz}); a pvclock scale encodes its rate far finer. */
+    static final double CALIBRATION_RESOLUTION_KHZ = 1;
+    private static final Pattern MHZ = Pattern.compile("(\\d+)\\.(\\d{3}) MHz");
 
     private RateJudge() {}
 
@@ -51,13 +60,15 @@ public final class RateJudge {
         }
         String beyond = String.format(Locale.ROOT, "the pvclock runs %.2f ppm off the raw clock, beyond the integer roundings' %.1f ns/s: "
                 + "KVM scales it with a TSC rate the host's raw clock does not run at; %s", d / 1000, boundNsPerSec, numbers);
+        Verdict unmeasured = scaledWithAnUnmeasuredRate(a, clock, beyond);
+        if (unmeasured != null) return unmeasured;
         if (Boolean.TRUE.equals(clock.constantTsc())) {
             return new Verdict(Status.FAIL, beyond + "; with constant_tsc KVM takes tsc_khz when the VM is created and should match "
                     + "the clocksource", null, null, null);
         }
-        return new Verdict(Status.SKIP, beyond + "; this host has no constant_tsc, so KVM scales with max_tsc_khz taken when KVM "
-                + "initialised, which may precede the tsc clocksource's refined calibration (a limitation, not a regression)",
-                null, null, null);
+        return new Verdict(Status.SKIP, beyond + String.format(Locale.ROOT, "; the pvclock's mul/shift encode %.3f kHz; this host has no "
+                + "constant_tsc, so KVM scales with max_tsc_khz taken when KVM initialised, which may precede the tsc clocksource's "
+                + "refined calibration (a limitation, not a regression)", encodedKhz(a.pvclock())), null, null, null);
     }
 
     /**
@@ -81,6 +92,36 @@ public final class RateJudge {
                     + "vCPU's TSC multiplier stays 0, so KVM reads the guest TSC as its offset alone", -ppm, TSC_TOLERANCE_PPM);
         }
         return new Verdict(Status.FAIL, reason + "; " + numbers, null, null, null);
+    }
+
+    /**
+     * A failure when the pvclock's {@code mul}/{@code shift} encode a TSC rate that is neither
+     * {@code KVM_GET_TSC_KHZ} nor any rate the kernel's log says it calibrated: KVM then scaled
+     * the pvclock with a rate this host never measured, which no missing {@code constant_tsc}
+     * explains. Null when they encode one of those, or when the log gave no calibration.
+     */
+    static Verdict scaledWithAnUnmeasuredRate(AnalyticDrift a, HostClock clock, String beyond) {
+        List<Long> calibratedKhz = calibratedKhz(clock);
+        double encodedKhz = encodedKhz(a.pvclock());
+        if (calibratedKhz.isEmpty() || Math.abs(encodedKhz - a.tscKhz()) <= CALIBRATION_RESOLUTION_KHZ
+                || calibratedKhz.stream().anyMatch(k -> Math.abs(encodedKhz - k) <= CALIBRATION_RESOLUTION_KHZ)) {
+            return null;
+        }
+        return new Verdict(Status.FAIL, String.format(Locale.ROOT, "the pvclock's tsc_to_system_mul %d, tsc_shift %d encode %.3f kHz, "
+                + "a TSC rate that neither KVM_GET_TSC_KHZ (%d) nor the kernel's calibrations (%s kHz) give: kvm_guest_time_update "
+                + "scaled the pvclock with a rate this host never measured; %s", a.pvclock().mul(), a.pvclock().shift(), encodedKhz,
+                a.tscKhz(), calibratedKhz, beyond), null, null, null);
+    }
+
+    /** The TSC rate in kHz that a pvclock {@code mul}/{@code shift} encode: {@code kvm_get_time_scale} inverted. */
+    static double encodedKhz(PvclockScale p) {
+        return 1e6 * 0x1p32 / (p.mul() * Math.pow(2, p.shift()));
+    }
+
+    /** The kHz figures of the kernel's calibration lines ("Detected 2096.026 MHz", "calibration: 2096.015 MHz"). */
+    static List<Long> calibratedKhz(HostClock clock) {
+        return clock.tscCalibration().stream().map(MHZ::matcher).filter(Matcher::find)
+                .map(m -> Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2))).distinct().toList();
     }
 
     private static boolean near(double khz, double expectedKhz) {

@@ -87,4 +87,40 @@ class RateJudgeTest {
         assertThat(v.status()).isEqualTo(Status.FAIL);
         assertThat(v.reason()).contains("runs at 1000000.0 kHz").doesNotContain("tsc_tolerance_ppm");
     }
+
+    /**
+     * The lab's pvclock-scale-mhz mutant (6.12.117, no constant_tsc): the pvclock scaled from the
+     * rate rounded down to whole MHz, 475 ppm off a raw clock that runs at KVM_GET_TSC_KHZ.
+     */
+    @Test
+    void aPvclockScaledWithARateTheHostNeverMeasuredFailsWithoutConstantTsc() {
+        HostClock host = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false,
+                List.of("tsc: Detected 2095.986 MHz processor", "tsc: Refined TSC clocksource calibration: 2095.996 MHz"), true);
+        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
+        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), host);
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.reason()).contains("encode 2095000.").contains("KVM_GET_TSC_KHZ (2095996)").contains("[2095986, 2095996] kHz")
+                .contains("never measured");
+    }
+
+    /** The limitation: KVM scales with the early calibration, which the log shows: still a skip. */
+    @Test
+    void aPvclockScaledWithTheEarlyCalibrationStaysASkip() {
+        AnalyticDrift a = AnalyticDrift.of(2_096_015, "tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, pvclock(2_096_026));
+        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(1_000_000_000L).observedNs(5_288).resnapshot(true).build(), host(false));
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).contains("encode 2096026.");
+    }
+
+    @Test
+    void withoutTheKernelsCalibrationsAnUnmeasuredRateCannotBeShownAndStaysASkip() {
+        HostClock unreadable = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, List.of(), false);
+        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
+        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), unreadable);
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).contains("not readable");
+    }
 }
