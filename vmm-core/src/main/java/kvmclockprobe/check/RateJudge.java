@@ -98,12 +98,15 @@ public final class RateJudge {
      * A failure when the pvclock's {@code mul}/{@code shift} encode a TSC rate that is neither
      * {@code KVM_GET_TSC_KHZ} nor any rate the kernel's log says it calibrated: KVM then scaled
      * the pvclock with a rate this host never measured, which no missing {@code constant_tsc}
-     * explains. Null when they encode one of those, or when the log gave no calibration.
+     * explains. Null when they encode one of those, when the log gave no calibration, or when,
+     * without {@code constant_tsc}, a cpufreq policy may be where KVM took its rate (or that is
+     * unknown).
      */
     static Verdict scaledWithAnUnmeasuredRate(AnalyticDrift a, HostClock clock, String beyond) {
         List<Long> calibratedKhz = calibratedKhz(clock);
         double encodedKhz = encodedKhz(a.pvclock());
-        if (calibratedKhz.isEmpty() || Math.abs(encodedKhz - a.tscKhz()) <= CALIBRATION_RESOLUTION_KHZ
+        boolean ratesFromTheLog = Boolean.TRUE.equals(clock.constantTsc()) || Boolean.FALSE.equals(clock.cpufreqPolicy());
+        if (!ratesFromTheLog || calibratedKhz.isEmpty() || Math.abs(encodedKhz - a.tscKhz()) <= CALIBRATION_RESOLUTION_KHZ
                 || calibratedKhz.stream().anyMatch(k -> Math.abs(encodedKhz - k) <= CALIBRATION_RESOLUTION_KHZ)) {
             return null;
         }
@@ -122,6 +125,10 @@ public final class RateJudge {
     static List<Long> calibratedKhz(HostClock clock) {
         return clock.tscCalibration().stream().map(MHZ::matcher).filter(Matcher::find)
                 .map(m -> Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2))).distinct().toList();
+    }
+
+    private static String yesNo(Boolean b) {
+        return b == null ? "unknown" : b ? "yes" : "no";
     }
 
     private static boolean near(double khz, double expectedKhz) {
@@ -147,7 +154,7 @@ public final class RateJudge {
         } else {
             s.append(" (the raw clock's mult unread: ").append(a.vdsoUnavailable()).append(')');
         }
-        s.append("; constant_tsc ").append(clock.constantTsc() == null ? "unknown" : clock.constantTsc() ? "yes" : "no");
+        s.append("; constant_tsc ").append(yesNo(clock.constantTsc())).append(", cpufreq policy ").append(yesNo(clock.cpufreqPolicy()));
         if (!clock.tscCalibration().isEmpty()) s.append("; kernel log: ").append(String.join(" / ", clock.tscCalibration()));
         else if (!clock.kernelLogReadable()) s.append("; the kernel log is not readable here");
         return s.toString();

@@ -19,17 +19,22 @@ import kvmclockprobe.sys.Libc;
  * @param vdsoRaw         the raw clock's pair from the vDSO, null when it could not be read
  * @param vdsoUnavailable why {@code vdsoRaw} is null; null when it was read
  * @param constantTsc     {@code constant_tsc} in {@code /proc/cpuinfo}; null when unreadable
+ * @param cpufreqPolicy   whether CPU 0 has a cpufreq policy ({@code /sys/devices/system/cpu/cpu0/cpufreq}):
+ *                        without {@code constant_tsc}, KVM then takes its TSC rates from cpufreq
+ *                        ({@code kvm_timer_init}, {@code kvmclock_cpufreq_notifier}), not from the
+ *                        calibrations in the log; null when unknown
  * @param tscCalibration  the kernel log's "tsc: Detected …" and "tsc: Refined TSC clocksource
  *                        calibration: …" lines; empty when the log is unreadable or has none
  * @param kernelLogReadable whether the kernel log could be read at all
  */
 public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vdsoUnavailable, Boolean constantTsc,
-                        List<String> tscCalibration, boolean kernelLogReadable) {
+                        Boolean cpufreqPolicy, List<String> tscCalibration, boolean kernelLogReadable) {
 
     public HostClock {
         tscCalibration = List.copyOf(tscCalibration);
     }
 
+    private static final Path CPUFREQ = Path.of("/sys/devices/system/cpu/cpu0/cpufreq");
     private static final Pattern CALIBRATION = Pattern.compile("tsc: (Detected .*MHz|Refined TSC clocksource calibration.*|.*[Mm]arking TSC unstable.*)");
 
     /** Reads all of it now. */
@@ -38,7 +43,8 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
         ClocksourceScale raw = r instanceof VdsoRawClock.Found f ? f.scale() : null;
         String why = r instanceof VdsoRawClock.Unavailable u ? u.reason() : null;
         String log = Libc.kernelLog();
-        return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), log == null ? List.of() : calibrationLines(log), log != null);
+        return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), Files.isDirectory(CPUFREQ),
+                log == null ? List.of() : calibrationLines(log), log != null);
     }
 
     /** The TSC calibration lines of a kernel log, without their timestamps. */
@@ -63,6 +69,6 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
 
     /** The same facts for a host whose clocksource is {@code clocksource} and nothing else is known (tests, restore). */
     public static HostClock unknown(String clocksource) {
-        return new HostClock(clocksource, null, "not read", null, List.of(), false);
+        return new HostClock(clocksource, null, "not read", null, null, List.of(), false);
     }
 }

@@ -41,6 +41,8 @@ public final class HostFactsJson {
         }
         if (c == null || c.constantTsc() == null) o.putNull("constant_tsc");
         else o.put("constant_tsc", c.constantTsc());
+        if (c == null || c.cpufreqPolicy() == null) o.putNull("cpufreq_policy");
+        else o.put("cpufreq_policy", c.cpufreqPolicy());
         c = c == null ? HostClock.unknown(h.clocksource()) : c;
         c.tscCalibration().forEach(o.putArray("tsc_calibration")::add);
         o.put("kernel_log_readable", c.kernelLogReadable());

@@ -57,7 +57,8 @@ class LabTraceTest {
         List<String> calibration = new ArrayList<>();
         h.get("tsc_calibration").forEach(l -> calibration.add(l.asText()));
         return new HostClock(h.get("clocksource").asText(), vdso, h.get("raw_clock_vdso_unavailable").asText(null),
-                h.get("constant_tsc").isNull() ? null : h.get("constant_tsc").asBoolean(), calibration,
+                h.get("constant_tsc").isNull() ? null : h.get("constant_tsc").asBoolean(),
+                h.path("cpufreq_policy").isBoolean() ? h.get("cpufreq_policy").asBoolean() : null, calibration,
                 h.path("kernel_log_readable").asBoolean(!calibration.isEmpty()));
     }
 }

@@ -19,7 +19,7 @@ class RateJudgeTest {
     static final String REFINED = "tsc: Refined TSC clocksource calibration: 2096.015 MHz";
 
     static HostClock host(Boolean constantTsc) {
-        return new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, constantTsc,
+        return new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, constantTsc, false,
                 List.of("tsc: Detected 2096.026 MHz processor", REFINED), true);
     }
 
@@ -94,7 +94,7 @@ class RateJudgeTest {
      */
     @Test
     void aPvclockScaledWithARateTheHostNeverMeasuredFailsWithoutConstantTsc() {
-        HostClock host = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false,
+        HostClock host = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, false,
                 List.of("tsc: Detected 2095.986 MHz processor", "tsc: Refined TSC clocksource calibration: 2095.996 MHz"), true);
         AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
         Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
@@ -116,11 +116,23 @@ class RateJudgeTest {
 
     @Test
     void withoutTheKernelsCalibrationsAnUnmeasuredRateCannotBeShownAndStaysASkip() {
-        HostClock unreadable = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, List.of(), false);
+        HostClock unreadable = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, false, List.of(), false);
         AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
         Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
                 .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), unreadable);
         assertThat(v.status()).isEqualTo(Status.SKIP);
         assertThat(v.reason()).contains("not readable");
+    }
+
+    /** Without constant_tsc, a cpufreq policy may be where KVM took its rate: the log proves nothing, a skip. */
+    @Test
+    void withACpufreqPolicyAnUnloggedRateStaysASkipWithoutConstantTsc() {
+        HostClock cpufreq = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, true,
+                List.of("tsc: Detected 2095.986 MHz processor", "tsc: Refined TSC clocksource calibration: 2095.996 MHz"), true);
+        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
+        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), cpufreq);
+        assertThat(v.status()).isEqualTo(Status.SKIP);
+        assertThat(v.reason()).contains("cpufreq policy yes");
     }
 }

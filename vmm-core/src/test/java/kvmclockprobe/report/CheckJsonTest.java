@@ -40,6 +40,7 @@ class CheckJsonTest {
               "raw_clock_shift_vdso": null,
               "raw_clock_vdso_unavailable": "not read",
               "constant_tsc": null,
+              "cpufreq_policy": null,
               "tsc_calibration": [],
               "kernel_log_readable": false,
               "caps": {
