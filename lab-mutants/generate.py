@@ -94,7 +94,8 @@ MUTANTS = [
   "",
   "a flag dropped: PVCLOCK_TSC_STABLE_BIT is never set in the guest's pvclock though KVM uses "
   "its master clock, so guests keep their cross-vCPU monotonicity fix-up (and no vDSO kvmclock)",
-  "restore (every recipe that keeps the master clock: master clock after the resume 'off')", "fail"),
+  "check master-clock (the guest's pvclock lacks PVCLOCK_TSC_STABLE_BIT in master-clock mode); restore qemu-stop-cont, "
+  "qemu-migrate, firecracker-snapshot (every recipe that keeps the master clock)", "fail"),
  ("tsc-offset-not-every-vcpu", "x86.c", "kvm_synchronize_tsc",
   "\t\tif (!kvm_check_tsc_unstable()) {\n\t\t\toffset = kvm->arch.cur_tsc_offset;\n\t\t} else {\n",
   "\t\tif (!kvm_check_tsc_unstable()) {\n\t\t\t/* offset as computed for this vCPU's own write */\n\t\t} else {\n",
