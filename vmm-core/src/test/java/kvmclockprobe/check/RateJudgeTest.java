@@ -90,15 +90,23 @@ class RateJudgeTest {
 
     /**
      * The lab's pvclock-scale-mhz mutant (6.12.117, no constant_tsc): the pvclock scaled from the
-     * rate rounded down to whole MHz, 475 ppm off a raw clock that runs at KVM_GET_TSC_KHZ.
+     * rate rounded down to whole MHz, 475 ppm off a raw clock that runs at KVM_GET_TSC_KHZ, judged
+     * on a host whose cpufreq policy and kernel log are as given.
      */
+    static Verdict wholeMhzPvclock(boolean cpufreqPolicy, List<String> calibration) {
+        HostClock host = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, cpufreqPolicy,
+                calibration, !calibration.isEmpty());
+        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
+        return RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
+                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), host);
+    }
+
+    static final List<String> LAB_CALIBRATION = List.of("tsc: Detected 2095.986 MHz processor",
+            "tsc: Refined TSC clocksource calibration: 2095.996 MHz");
+
     @Test
     void aPvclockScaledWithARateTheHostNeverMeasuredFailsWithoutConstantTsc() {
-        HostClock host = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, false,
-                List.of("tsc: Detected 2095.986 MHz processor", "tsc: Refined TSC clocksource calibration: 2095.996 MHz"), true);
-        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
-        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
-                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), host);
+        Verdict v = wholeMhzPvclock(false, LAB_CALIBRATION);
         assertThat(v.status()).isEqualTo(Status.FAIL);
         assertThat(v.reason()).contains("encode 2095000.").contains("KVM_GET_TSC_KHZ (2095996)").contains("[2095986, 2095996] kHz")
                 .contains("never measured");
@@ -116,10 +124,7 @@ class RateJudgeTest {
 
     @Test
     void withoutTheKernelsCalibrationsAnUnmeasuredRateCannotBeShownAndStaysASkip() {
-        HostClock unreadable = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, false, List.of(), false);
-        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
-        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
-                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), unreadable);
+        Verdict v = wholeMhzPvclock(false, List.of());
         assertThat(v.status()).isEqualTo(Status.SKIP);
         assertThat(v.reason()).contains("not readable");
     }
@@ -127,11 +132,7 @@ class RateJudgeTest {
     /** Without constant_tsc, a cpufreq policy may be where KVM took its rate: the log proves nothing, a skip. */
     @Test
     void withACpufreqPolicyAnUnloggedRateStaysASkipWithoutConstantTsc() {
-        HostClock cpufreq = new HostClock("tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, false, true,
-                List.of("tsc: Detected 2095.986 MHz processor", "tsc: Refined TSC clocksource calibration: 2095.996 MHz"), true);
-        AnalyticDrift a = AnalyticDrift.of(2_095_996, "tsc", KernelClockArithmetic.tscClocksource(2_095_996), null, pvclock(2_095_000));
-        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
-                .sinceSnapshotNs(2_116_597_000L).observedNs(-1_006_302).resnapshot(true).build(), cpufreq);
+        Verdict v = wholeMhzPvclock(true, LAB_CALIBRATION);
         assertThat(v.status()).isEqualTo(Status.SKIP);
         assertThat(v.reason()).contains("cpufreq policy yes");
     }
