@@ -22,7 +22,7 @@ import kvmclockprobe.sys.Libc;
  * @param cpufreqPolicy   whether CPU 0 has a cpufreq policy ({@code /sys/devices/system/cpu/cpu0/cpufreq}):
  *                        without {@code constant_tsc}, KVM then takes its TSC rates from cpufreq
  *                        ({@code kvm_timer_init}, {@code kvmclock_cpufreq_notifier}), not from the
- *                        calibrations in the log; null when unknown
+ *                        calibrations in the log; null when sysfs shows no CPU 0
  * @param tscCalibration  the kernel log's "tsc: Detected …" and "tsc: Refined TSC clocksource
  *                        calibration: …" lines; empty when the log is unreadable or has none
  * @param kernelLogReadable whether the kernel log could be read at all
@@ -34,7 +34,7 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
         tscCalibration = List.copyOf(tscCalibration);
     }
 
-    private static final Path CPUFREQ = Path.of("/sys/devices/system/cpu/cpu0/cpufreq");
+    private static final Path CPU0 = Path.of("/sys/devices/system/cpu/cpu0");
     private static final Pattern CALIBRATION = Pattern.compile("tsc: (Detected .*MHz|Refined TSC clocksource calibration.*|.*[Mm]arking TSC unstable.*)");
 
     /** Reads all of it now. */
@@ -43,7 +43,7 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
         ClocksourceScale raw = r instanceof VdsoRawClock.Found f ? f.scale() : null;
         String why = r instanceof VdsoRawClock.Unavailable u ? u.reason() : null;
         String log = Libc.kernelLog();
-        return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), Files.isDirectory(CPUFREQ),
+        return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), readCpufreqPolicy(),
                 log == null ? List.of() : calibrationLines(log), log != null);
     }
 
@@ -51,6 +51,11 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
     static List<String> calibrationLines(String log) {
         return log.lines().map(l -> l.replaceFirst("^<\\d+>", "").replaceFirst("^\\[[ \\d.]+\\] ", ""))
                 .filter(l -> CALIBRATION.matcher(l).find()).map(String::strip).distinct().toList();
+    }
+
+    /** Null where sysfs shows no CPU 0 at all (a container without it): unknown, not "none". */
+    private static Boolean readCpufreqPolicy() {
+        return Files.isDirectory(CPU0) ? Files.isDirectory(CPU0.resolve("cpufreq")) : null;
     }
 
     private static Boolean readConstantTsc() {
