@@ -2,8 +2,6 @@ package kvmclockprobe.check;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import kvmclockprobe.clock.AnalyticDrift;
 import kvmclockprobe.clock.ControlResnapshot;
@@ -34,7 +32,6 @@ public final class RateJudge {
     static final double REFERENCE_RATE_TOLERANCE = 0.01;
     /** The kernel prints its calibrations in kHz ({@code %lu.%03lu MHz}); a pvclock scale encodes its rate far finer. */
     static final double CALIBRATION_RESOLUTION_KHZ = 1;
-    private static final Pattern MHZ = Pattern.compile("(\\d+)\\.(\\d{3}) MHz");
 
     private RateJudge() {}
 
@@ -103,7 +100,7 @@ public final class RateJudge {
      * unknown).
      */
     static Verdict scaledWithAnUnmeasuredRate(AnalyticDrift a, HostClock clock, String beyond) {
-        List<Long> calibratedKhz = calibratedKhz(clock);
+        List<Long> calibratedKhz = clock.tscCalibrationKhz();
         double encodedKhz = encodedKhz(a.pvclock());
         boolean ratesFromTheLog = Boolean.TRUE.equals(clock.constantTsc()) || Boolean.FALSE.equals(clock.cpufreqPolicy());
         if (!ratesFromTheLog || calibratedKhz.isEmpty() || Math.abs(encodedKhz - a.tscKhz()) <= CALIBRATION_RESOLUTION_KHZ
@@ -118,13 +115,7 @@ public final class RateJudge {
 
     /** The TSC rate in kHz that a pvclock {@code mul}/{@code shift} encode: {@code kvm_get_time_scale} inverted. */
     static double encodedKhz(PvclockScale p) {
-        return 1e6 * 0x1p32 / (p.mul() * Math.pow(2, p.shift()));
-    }
-
-    /** The kHz figures of the kernel's calibration lines ("Detected 2096.026 MHz", "calibration: 2096.015 MHz"). */
-    static List<Long> calibratedKhz(HostClock clock) {
-        return clock.tscCalibration().stream().map(MHZ::matcher).filter(Matcher::find)
-                .map(m -> Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2))).distinct().toList();
+        return 1e6 / p.nsPerCycle();
     }
 
     private static String yesNo(Boolean b) {

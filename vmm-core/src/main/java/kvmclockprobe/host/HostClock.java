@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import kvmclockprobe.clock.KernelClockArithmetic.ClocksourceScale;
@@ -35,6 +36,8 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
     }
 
     private static final Path CPU0 = Path.of("/sys/devices/system/cpu/cpu0");
+    /** A rate as the kernel prints it, {@code %lu.%03lu MHz}: kHz exactly. */
+    private static final Pattern MHZ = Pattern.compile("(\\d+)\\.(\\d{3}) MHz");
     private static final Pattern CALIBRATION = Pattern.compile("tsc: (Detected .*MHz|Refined TSC clocksource calibration.*|.*[Mm]arking TSC unstable.*)");
 
     /** Reads all of it now. */
@@ -45,6 +48,12 @@ public record HostClock(String clocksource, ClocksourceScale vdsoRaw, String vds
         String log = Libc.kernelLog();
         return new HostClock(HostProbe.clocksource(), raw, why, readConstantTsc(), readCpufreqPolicy(),
                 log == null ? List.of() : calibrationLines(log), log != null);
+    }
+
+    /** The kHz figures of the calibration lines ("Detected 2096.026 MHz", "calibration: 2096.015 MHz"), each once. */
+    public List<Long> tscCalibrationKhz() {
+        return tscCalibration.stream().map(MHZ::matcher).filter(Matcher::find)
+                .map(m -> Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2))).distinct().toList();
     }
 
     /** The TSC calibration lines of a kernel log, without their timestamps. */

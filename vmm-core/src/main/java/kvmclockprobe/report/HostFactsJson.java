@@ -29,21 +29,18 @@ public final class HostFactsJson {
             o.putNull("raw_clock_shift");
         }
         // The raw clock's pair as the kernel publishes it in the vDSO (null, with the reason, where unread).
-        HostClock c = h.clock();
-        if (c != null && c.vdsoRaw() != null) {
+        HostClock c = h.clock() != null ? h.clock() : HostClock.unknown(h.clocksource());
+        if (c.vdsoRaw() != null) {
             o.put("raw_clock_mult_vdso", c.vdsoRaw().mult());
             o.put("raw_clock_shift_vdso", c.vdsoRaw().shift());
             o.putNull("raw_clock_vdso_unavailable");
         } else {
             o.putNull("raw_clock_mult_vdso");
             o.putNull("raw_clock_shift_vdso");
-            o.put("raw_clock_vdso_unavailable", c == null ? "not read" : c.vdsoUnavailable());
+            o.put("raw_clock_vdso_unavailable", c.vdsoUnavailable());
         }
-        if (c == null || c.constantTsc() == null) o.putNull("constant_tsc");
-        else o.put("constant_tsc", c.constantTsc());
-        if (c == null || c.cpufreqPolicy() == null) o.putNull("cpufreq_policy");
-        else o.put("cpufreq_policy", c.cpufreqPolicy());
-        c = c == null ? HostClock.unknown(h.clocksource()) : c;
+        o.put("constant_tsc", c.constantTsc());
+        o.put("cpufreq_policy", c.cpufreqPolicy());
         c.tscCalibration().forEach(o.putArray("tsc_calibration")::add);
         o.put("kernel_log_readable", c.kernelLogReadable());
         ObjectNode caps = o.putObject("caps");

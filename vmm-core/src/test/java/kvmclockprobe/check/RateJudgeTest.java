@@ -28,9 +28,14 @@ class RateJudgeTest {
         return new PvclockParams(2, 0, 0, (int) s.mul(), (byte) s.shift(), (byte) 1);
     }
 
-    /** KVM's tsc_khz {@code kvmKhz}; the control jumped {@code jumpNs} after 1 s. */
+    /** KVM's tsc_khz {@code kvmKhz}, its pvclock scaled with it; the control jumped {@code jumpNs} after 1 s. */
     static SyntheticMeasurement control(long kvmKhz, long jumpNs, boolean moved) {
-        AnalyticDrift a = AnalyticDrift.of(kvmKhz, "tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, pvclock(kvmKhz));
+        return control(kvmKhz, kvmKhz, jumpNs, moved);
+    }
+
+    /** The same with the pvclock scaled with {@code pvclockKhz}. */
+    static SyntheticMeasurement control(long kvmKhz, long pvclockKhz, long jumpNs, boolean moved) {
+        AnalyticDrift a = AnalyticDrift.of(kvmKhz, "tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, pvclock(pvclockKhz));
         return SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null)).sinceSnapshotNs(1_000_000_000L)
                 .observedNs(jumpNs).resnapshot(moved);
     }
@@ -115,9 +120,7 @@ class RateJudgeTest {
     /** The limitation: KVM scales with the early calibration, which the log shows: still a skip. */
     @Test
     void aPvclockScaledWithTheEarlyCalibrationStaysASkip() {
-        AnalyticDrift a = AnalyticDrift.of(2_096_015, "tsc", KernelClockArithmetic.tscClocksource(2_096_015), null, pvclock(2_096_026));
-        Verdict v = RateJudge.judge(SyntheticMeasurement.measured().drift(DriftEstimate.decide(a, null, null, null))
-                .sinceSnapshotNs(1_000_000_000L).observedNs(5_288).resnapshot(true).build(), host(false));
+        Verdict v = RateJudge.judge(control(2_096_015, 2_096_026, 5_288, true).build(), host(false));
         assertThat(v.status()).isEqualTo(Status.SKIP);
         assertThat(v.reason()).contains("encode 2096026.");
     }
